@@ -1,0 +1,86 @@
+import { propError } from './errors';
+
+// Kubernetes name rules (k8s.io/apimachinery/pkg/util/validation), in one place.
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const MAX_LABEL = 63;
+
+/** True if `value` is an RFC 1123 label: lower-case alphanumerics and '-', ≤ 63 chars. */
+export function isDns1123Label(value: string): boolean {
+  return value.length <= MAX_LABEL && DNS1123_LABEL.test(value);
+}
+
+/** True if `value` is an RFC 1035 label (Service names): like RFC 1123 but starts with a letter. */
+export function isDns1035Label(value: string): boolean {
+  return value.length <= MAX_LABEL && DNS1035_LABEL.test(value);
+}
+
+/** True if `value` may be a Kubernetes label value. */
+export function isLabelValue(value: string): boolean {
+  return value.length <= MAX_LABEL && LABEL_VALUE.test(value);
+}
+
+/**
+ * Identifies the prop being checked, for error messages.
+ * @internal
+ */
+export interface PropRef {
+  readonly construct: string;
+  readonly path: string;
+  readonly prop: string;
+}
+
+/** @internal */
+export function requireDns1123Label(ref: PropRef, value: string): string {
+  if (typeof value !== 'string' || !isDns1123Label(value)) {
+    throw propError(ref.construct, ref.path, ref.prop, value,
+      'is not a DNS-1123 label',
+      'use at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit (e.g. "v2")');
+  }
+  return value;
+}
+
+/** @internal */
+export function requireDns1035Label(ref: PropRef, value: string): string {
+  if (typeof value !== 'string' || !isDns1035Label(value)) {
+    throw propError(ref.construct, ref.path, ref.prop, value,
+      'is not a DNS-1035 label (Kubernetes Service names must be)',
+      'use at most 63 lower-case letters, digits and \'-\', starting with a letter and ending with a letter or digit (e.g. "users-api")');
+  }
+  return value;
+}
+
+/** @internal */
+export function requirePort(ref: PropRef, value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw propError(ref.construct, ref.path, ref.prop, value, 'is not a port number between 1 and 65535',
+      'use an integer TCP port between 1 and 65535 (e.g. 8080)');
+  }
+  return value;
+}
+
+/** @internal */
+export function requireNonNegativeInteger(ref: PropRef, value: number): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw propError(ref.construct, ref.path, ref.prop, value, 'is not a whole number ≥ 0', 'use an integer such as 0, 1 or 3');
+  }
+  return value;
+}
+
+/** @internal */
+export function requirePositiveInteger(ref: PropRef, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw propError(ref.construct, ref.path, ref.prop, value, 'is not a whole number ≥ 1', 'use an integer such as 1 or 3');
+  }
+  return value;
+}
+
+/** @internal */
+export function requireHttpPath(ref: PropRef, value: string): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || /\s/.test(value)) {
+    throw propError(ref.construct, ref.path, ref.prop, value, 'is not an absolute HTTP path',
+      'start the path with \'/\' and leave out spaces (e.g. "/health")');
+  }
+  return value;
+}

@@ -1,0 +1,150 @@
+import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { propError } from './errors';
+import { PropRef, requireDns1123Label, requireNonNegativeInteger } from './names';
+
+/**
+ * One version of a MeshService: its own Deployment `<service>-<version>` and DestinationRule
+ * subset `<version>`.
+ */
+export interface MeshServiceVersionOptions {
+  /**
+   * Version name: the pods' `version` label and the DestinationRule subset name (a DNS-1123 label).
+   */
+  readonly name: string;
+  /** Container image, ideally pinned by tag or digest (e.g. `ghcr.io/acme/users:1.4.2`). */
+  readonly image: string;
+  /**
+   * Number of pods.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Environment variables of the container, in the order given.
+   * @default - none
+   */
+  readonly env?: { readonly [name: string]: string };
+  /**
+   * CPU and memory requests/limits.
+   * @default - requests cpu 100m, memory 128Mi; limit memory 256Mi (no CPU limit, to avoid throttling)
+   */
+  readonly resources?: kplus.ContainerResources;
+  /**
+   * When the kubelet pulls the image.
+   * @default kplus.ImagePullPolicy.IF_NOT_PRESENT
+   */
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+  /**
+   * Entrypoint override.
+   * @default - the image's ENTRYPOINT
+   */
+  readonly command?: string[];
+  /**
+   * Arguments to the entrypoint.
+   * @default - the image's CMD
+   */
+  readonly args?: string[];
+}
+
+/** What a version's Deployment needs from its MeshService. @internal */
+export interface WorkloadContext {
+  readonly serviceName: string;
+  readonly port: number;
+  readonly portName: string;
+  readonly serviceAccount: kplus.IServiceAccount;
+  readonly liveness?: kplus.Probe;
+  readonly readiness?: kplus.Probe;
+  readonly startup?: kplus.Probe;
+  readonly labels: { readonly [key: string]: string };
+}
+
+/** Default resources: small requests, a memory limit, no CPU limit. */
+const DEFAULT_RESOURCES: kplus.ContainerResources = {
+  cpu: { request: kplus.Cpu.millis(100) },
+  memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+};
+
+/** The labels every pod of a version carries; `app` + `version` are what Istio and Kiali read. @internal */
+export function podLabels(serviceName: string, version: string): { [key: string]: string } {
+  return {
+    'app': serviceName,
+    'version': version,
+    'app.kubernetes.io/name': serviceName,
+    'app.kubernetes.io/version': version,
+  };
+}
+
+/** The immutable selector of a version's Deployment: never cdk8s-plus's hashed metadata.addr. @internal */
+export function versionSelector(serviceName: string, version: string): { [key: string]: string } {
+  return { app: serviceName, version };
+}
+
+/**
+ * Validates one version's options and creates its Deployment.
+ * @internal
+ */
+export function createVersionDeployment(scope: Construct, ref: PropRef, ctx: WorkloadContext, v: MeshServiceVersionOptions): kplus.Deployment {
+  const name = requireDns1123Label({ ...ref, prop: `${ref.prop}.name` }, v.name);
+  if (typeof v.image !== 'string' || v.image.trim() === '' || /\s/.test(v.image)) {
+    throw propError(ref.construct, ref.path, `${ref.prop}.image`, v.image, 'is not a container image reference',
+      'give a non-empty image without spaces, e.g. "ghcr.io/acme/users:1.4.2"');
+  }
+  const replicas = v.replicas === undefined ? 2 : requireNonNegativeInteger({ ...ref, prop: `${ref.prop}.replicas` }, v.replicas);
+  for (const key of Object.keys(v.env ?? {})) {
+    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(key)) {
+      throw propError(ref.construct, ref.path, `${ref.prop}.env`, key, 'is not a valid environment variable name',
+        'use letters, digits, \'_\', \'-\' and \'.\', not starting with a digit (e.g. "LOG_LEVEL")');
+    }
+  }
+
+  const labels = { ...ctx.labels, ...podLabels(ctx.serviceName, name) };
+  const deployment = new kplus.Deployment(scope, `Deployment-${name}`, {
+    metadata: { name: `${ctx.serviceName}-${name}`, labels },
+    replicas,
+    // cdk8s-plus would select on a hash of the construct path; selectors are immutable, so a
+    // renamed construct would break `kubectl apply`. Select on app/version instead.
+    select: false,
+    podMetadata: {
+      labels,
+      // `kubectl logs/exec` pick the app container, not istio-proxy.
+      annotations: { 'kubectl.kubernetes.io/default-container': ctx.serviceName },
+    },
+    serviceAccount: ctx.serviceAccount,
+    automountServiceAccountToken: false,
+    securityContext: { ensureNonRoot: true },
+    containers: [{
+      name: ctx.serviceName,
+      image: v.image,
+      imagePullPolicy: v.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      // `ports` (not `portNumber`): portNumber would add cdk8s-plus's TCP startup probe.
+      ports: [{ number: ctx.port, name: ctx.portName }],
+      command: v.command,
+      args: v.args,
+      envVariables: Object.fromEntries(Object.entries(v.env ?? {}).map(([k, val]) => [k, kplus.EnvValue.fromValue(val)])),
+      resources: v.resources ?? DEFAULT_RESOURCES,
+      liveness: ctx.liveness,
+      readiness: ctx.readiness,
+      startup: ctx.startup,
+      securityContext: {
+        ensureNonRoot: true,
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: [kplus.Capability.ALL] },
+        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+      },
+    }],
+  });
+  deployment.select(kplus.LabelSelector.of({ labels: versionSelector(ctx.serviceName, name) }));
+  ApiObject.of(deployment).addJsonPatch(
+    // The pod-level seccomp profile is not modelled by cdk8s-plus-28's PodSecurityContext.
+    JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
+    // cdk8s-plus labels every workload's pods with a hash of the construct path even with
+    // `select: false` (workload.js podMetadata). A hash in the pod template rolls every pod when a
+    // construct id changes and shows up in GitOps diffs; nothing here selects on it. (cdk8s-plus
+    // `connections`/NetworkPolicy helpers do, so they are not used with MeshService pods.)
+    JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'),
+  );
+  return deployment;
+}

@@ -1,0 +1,80 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart, Testing, Yaml } from 'cdk8s';
+import { MeshDemoChart } from '../src/example';
+import { MeshService, synthAtomically } from '../src';
+
+const HASH = /-[0-9a-f]{8}$/;
+
+describe('example app (dist/)', () => {
+  const manifests = () => Testing.synth(new MeshDemoChart(Testing.app()));
+
+  test('snapshot of the YAML written to dist/', () => {
+    expect(Yaml.stringify(...manifests())).toMatchSnapshot();
+  });
+
+  test('has the seed service: v1/v2 Deployments, Service, ServiceAccount, DestinationRule with subsets v1, v2', () => {
+    const all = manifests();
+    const names = (kind: string) => all.filter((o) => o.kind === kind).map((o) => o.metadata.name);
+    expect(names('Deployment')).toEqual(['myservice-v1', 'myservice-v2']);
+    expect(names('Service')).toEqual(['myservice']);
+    expect(names('ServiceAccount')).toEqual(['myservice']);
+    const dr = all.find((o) => o.kind === 'DestinationRule');
+    expect(dr.apiVersion).toBe('networking.istio.io/v1');
+    expect(dr.spec.subsets.map((s: any) => s.name)).toEqual(['v1', 'v2']);
+    for (const o of all) expect(o.metadata.namespace).toBe('mesh-demo');
+  });
+
+  test('no object name, label or selector carries a hash', () => {
+    for (const o of manifests()) {
+      expect(o.metadata.name).not.toMatch(HASH);
+      const labels = { ...o.metadata.labels, ...o.spec?.selector?.matchLabels, ...o.spec?.template?.metadata?.labels };
+      for (const [k, v] of Object.entries(labels)) {
+        expect(k).not.toMatch(/^cdk8s\.io\//);
+        expect(String(v)).not.toMatch(HASH);
+      }
+    }
+  });
+});
+
+describe('synthAtomically', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-synth-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const read = (d: string) => Object.fromEntries(fs.readdirSync(d).sort().map((f) => [f, fs.readFileSync(path.join(d, f), 'utf8')]));
+
+  test('two synths are byte-identical', () => {
+    synthAtomically((app) => { new MeshDemoChart(app); }, path.join(dir, 'a'));
+    synthAtomically((app) => { new MeshDemoChart(app); }, path.join(dir, 'b'));
+    const a = read(path.join(dir, 'a'));
+    expect(Object.keys(a)).toEqual(['mesh-demo.k8s.yaml']);
+    expect(read(path.join(dir, 'b'))).toEqual(a);
+  });
+
+  test('fails when a construct rejects its input, leaving the previous output untouched', () => {
+    const out = path.join(dir, 'dist');
+    synthAtomically((app) => { new MeshDemoChart(app); }, out);
+    const before = read(out);
+    expect(() => synthAtomically((app) => {
+      new MeshDemoChart(app, 'first');
+      new MeshService(new Chart(app, 'broken'), 'users', { versions: [{ name: 'v1', image: 'x:1' }], port: 0 });
+    }, out)).toThrow("prop 'port' is 0");
+    expect(read(out)).toEqual(before);
+    expect(fs.readdirSync(dir)).toEqual(['dist']);
+  });
+
+  test('fails when a later chart throws while rendering, leaving the previous output untouched', () => {
+    const out = path.join(dir, 'dist');
+    synthAtomically((app) => { new MeshDemoChart(app); }, out);
+    const before = read(out);
+    expect(() => synthAtomically((app) => {
+      new MeshDemoChart(app, 'a-first');
+      const late = new Chart(app, 'z-late');
+      late.node.addValidation({ validate: () => ['late check failed'] });
+    }, out)).toThrow('late check failed');
+    expect(read(out)).toEqual(before);
+    expect(fs.readdirSync(dir)).toEqual(['dist']);
+  });
+});

@@ -1,0 +1,69 @@
+import { HealthProbe, MeshService, MeshServiceProps } from '../src';
+import { chart } from './util';
+
+const V1 = { name: 'v1', image: 'ghcr.io/acme/users:1.0.0' };
+
+function make(props: Partial<MeshServiceProps>, id = 'users') {
+  return () => new MeshService(chart(), id, { versions: [V1], ...props });
+}
+
+// Every message names the construct (by path), the prop, the value and the fix.
+describe('MeshService bad input', () => {
+  test('fails when no version is declared', () => {
+    expect(make({ versions: [] })).toThrow("MeshService 'test/users': prop 'versions' is [], which declares no version. Fix: declare at least one version");
+  });
+
+  test('fails when a version name is empty', () => {
+    expect(make({ versions: [{ ...V1, name: '' }] })).toThrow(/MeshService 'test\/users': prop 'versions\[0\]\.name' is "", which is not a DNS-1123 label\. Fix: use at most 63 lower-case letters/);
+  });
+
+  test('fails when two versions share a name', () => {
+    expect(make({ versions: [V1, { ...V1, image: 'x:2' }] }))
+      .toThrow("MeshService 'test/users': prop 'versions[1].name' is \"v1\", which is already declared. Fix: give every version a unique name");
+  });
+
+  test('fails when addVersion() repeats a name', () => {
+    const svc = make({})();
+    expect(() => svc.addVersion(V1)).toThrow(/prop 'addVersion\(options\)\.name' is "v1", which is already declared/);
+  });
+
+  test.each(['V1', 'v_1', 'v1.0', '-v1', 'v1-', 'a'.repeat(64)])('fails when version name %p is not a DNS-1123 label', (name) => {
+    expect(make({ versions: [{ ...V1, name }] })).toThrow(`prop 'versions[0].name' is ${JSON.stringify(name)}, which is not a DNS-1123 label`);
+  });
+
+  test.each(['', '   ', 'ghcr.io/acme/users 1.0'])('fails when the image is %p', (image) => {
+    expect(make({ versions: [{ ...V1, image }] })).toThrow(`prop 'versions[0].image' is ${JSON.stringify(image)}, which is not a container image reference. Fix: give a non-empty image`);
+  });
+
+  test.each([0, -1, 65536, 8080.5, NaN])('fails when port is %p', (port) => {
+    expect(make({ port })).toThrow(/prop 'port' is .*, which is not a port number between 1 and 65535\. Fix: use an integer TCP port/);
+  });
+
+  test.each([-1, 1.5, NaN])('fails when replicas is %p', (replicas) => {
+    expect(make({ versions: [{ ...V1, replicas }] })).toThrow(/prop 'versions\[0\]\.replicas' is .*, which is not a whole number ≥ 0/);
+  });
+
+  test.each(['health', '', ' /health', '/he alth'])('fails when the liveness path is %p', (path) => {
+    expect(make({ liveness: HealthProbe.httpGet(path) })).toThrow(`prop 'liveness.path' is ${JSON.stringify(path)}, which is not an absolute HTTP path. Fix: start the path with '/'`);
+  });
+
+  test('fails when the readiness probe port is out of range', () => {
+    expect(make({ readiness: HealthProbe.httpGet('/ready', { port: 0 }) })).toThrow("prop 'readiness.port' is 0, which is not a port number");
+  });
+
+  test('fails when a probe failureThreshold is 0', () => {
+    expect(make({ startup: HealthProbe.httpGet('/health', { failureThreshold: 0 }) })).toThrow("prop 'startup.failureThreshold' is 0, which is not a whole number ≥ 1");
+  });
+
+  test.each(['Users', '1users', 'users_api', 'users.api', '-users', 'u'.repeat(64)])('fails when the service name %p is not a DNS-1035 label', (serviceName) => {
+    expect(make({ serviceName })).toThrow(`prop 'serviceName' is ${JSON.stringify(serviceName)}, which is not a DNS-1035 label`);
+  });
+
+  test('fails when the construct id is used as the service name and is not a DNS-1035 label', () => {
+    expect(make({}, 'UsersService')).toThrow("MeshService 'test/UsersService': prop 'serviceName' is \"UsersService\", which is not a DNS-1035 label");
+  });
+
+  test('fails when an env var name is invalid', () => {
+    expect(make({ versions: [{ ...V1, env: { '1BAD': 'x' } }] })).toThrow("prop 'versions[0].env' is \"1BAD\", which is not a valid environment variable name");
+  });
+});
