@@ -1,7 +1,8 @@
 import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { DestinationRule, DestinationRuleSpec } from '../imports/networking.istio.io';
+import { duplicateMeshServices } from './analysis/mesh-services';
 import { propError } from './errors';
 import { HealthProbe } from './health-probe';
 import { PropRef, requireDns1035Label, requirePort } from './names';
@@ -78,6 +79,7 @@ export interface IMeshService {
 }
 
 const KIND = 'MeshService';
+const MESH_SERVICE = Symbol.for('cdk8s-mesh.MeshService');
 
 /**
  * One service in the mesh: a Deployment per version, one Service, one ServiceAccount (its mTLS
@@ -92,6 +94,11 @@ const KIND = 'MeshService';
  * });
  */
 export class MeshService extends Construct implements IMeshService {
+  /** True if `x` is a MeshService (works across copies of this package). */
+  public static isMeshService(x: unknown): x is MeshService {
+    return typeof x === 'object' && x !== null && MESH_SERVICE in x;
+  }
+
   public readonly serviceName: string;
   public readonly namespace?: string;
   public readonly port: number;
@@ -110,6 +117,7 @@ export class MeshService extends Construct implements IMeshService {
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
+    Object.defineProperty(this, MESH_SERVICE, { value: true });
     const ref = (prop: string): PropRef => ({ construct: KIND, path: this.node.path, prop });
 
     this.serviceName = requireDns1035Label(ref('serviceName'), props.serviceName ?? id);
@@ -150,6 +158,7 @@ export class MeshService extends Construct implements IMeshService {
     });
 
     props.versions.forEach((v, i) => this.declareVersion(v, `versions[${i}]`));
+    this.node.addValidation({ validate: () => duplicateMeshServices(this, (c: IConstruct) => MeshService.isMeshService(c)) });
   }
 
   /** Declared version names, in declaration order. */

@@ -1,3 +1,4 @@
+import { Chart, Testing } from 'cdk8s';
 import { HealthProbe, MeshService, MeshServiceProps } from '../src';
 import { chart } from './util';
 
@@ -65,5 +66,24 @@ describe('MeshService bad input', () => {
 
   test('fails when an env var name is invalid', () => {
     expect(make({ versions: [{ ...V1, env: { '1BAD': 'x' } }] })).toThrow("prop 'versions[0].env' is \"1BAD\", which is not a valid environment variable name");
+  });
+});
+
+describe('MeshService analysis at synth', () => {
+  test('fails when two MeshServices declare the same service in one namespace', () => {
+    const c = chart();
+    new MeshService(c, 'users', { versions: [V1] });
+    new MeshService(c, 'users-again', { serviceName: 'users', versions: [{ ...V1, name: 'v2' }] });
+    expect(() => Testing.synth(c)).toThrow(
+      "MeshService 'test/users': service \"users\" in namespace \"test\" is also declared by 'test/users-again'. Fix: give one of them a different serviceName");
+  });
+
+  test('the same service name in two namespaces is fine', () => {
+    const app = Testing.app();
+    new MeshService(new Chart(app, 'a', { namespace: 'a' }), 'users', { versions: [V1] });
+    const b = new Chart(app, 'b', { namespace: 'b' });
+    new MeshService(b, 'users', { versions: [V1] });
+    expect(Testing.synth(b).map((o: any) => o.metadata.namespace)).toEqual(['b', 'b', 'b', 'b']);
+    expect(() => app.synthYaml()).not.toThrow();
   });
 });
