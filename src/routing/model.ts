@@ -231,6 +231,7 @@ export function normalizeMatch(ref: PropRef, match: HttpMatch): MatchModel {
     throw fail(ref.prop, match, 'is not a match', 'give an object such as { headers: { version: StringMatch.exact(\'v2\') } }');
   }
   const headers = new Map<string, StringMatch>();
+  const written = new Map<string, string>();
   for (const [name, m] of Object.entries(match.headers ?? {})) {
     const lower = name.toLowerCase();
     const prop = `${ref.prop}.headers[${JSON.stringify(name)}]`;
@@ -239,9 +240,10 @@ export function normalizeMatch(ref: PropRef, match: HttpMatch): MatchModel {
         'use a header name of letters, digits and \'-\' (e.g. "x-user-group")');
     }
     if (headers.has(lower)) {
-      throw fail(`${ref.prop}.headers`, name, `is the same header as ${JSON.stringify(lower)} (names are case-insensitive)`,
+      throw fail(`${ref.prop}.headers`, name, `is the same header as ${JSON.stringify(written.get(lower))} (names are case-insensitive)`,
         'give each header once');
     }
+    written.set(lower, name);
     headers.set(lower, requireStringMatch(ref, prop, m, { allowEmptyExact: true, allowPrefix: true }));
   }
   if (match.cookie !== undefined) {
