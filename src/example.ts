@@ -2,11 +2,12 @@
 // src/main.ts synthesizes it; the tests snapshot it. Read it as a showcase of the package.
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { MeshService } from './index';
+import { MeshService, StringMatch, TrafficSplit, Weight } from './index';
 
-/** Namespace `mesh-demo`: the seed's `myservice` in two versions. */
+/** Namespace `mesh-demo`: the seed's `myservice` in two versions, with the seed's A/B routing. */
 export class MeshDemoChart extends Chart {
   public readonly myservice: MeshService;
+  public readonly myserviceRouting: TrafficSplit;
 
   public constructor(scope: Construct, id: string = 'mesh-demo') {
     super(scope, id, { namespace: 'mesh-demo', disableResourceNameHashes: true });
@@ -19,6 +20,21 @@ export class MeshDemoChart extends Chart {
         { name: 'v1', image: 'ghcr.io/acme/myservice:1.0.0', replicas: 2 },
         { name: 'v2', image: 'ghcr.io/acme/myservice:2.0.0', replicas: 1 },
       ],
+    });
+
+    // The seed's traffic section: requests with header `version: v2` go to v2; the rest are split
+    // A/B, VersionA 0.9 / VersionB 0.1 (rendered as weights 90 / 10).
+    this.myserviceRouting = new TrafficSplit(this, 'myservice-routing', {
+      service: this.myservice,
+      rules: [
+        { name: 'version-header', matches: [{ headers: { version: StringMatch.exact('v2') } }], destinations: [{ version: 'v2' }] },
+      ],
+      defaultRoute: {
+        destinations: [
+          { version: 'v1', weight: Weight.fraction(0.9) },
+          { version: 'v2', weight: Weight.fraction(0.1) },
+        ],
+      },
     });
   }
 }

@@ -3,3 +3,10 @@ export * from './workload';
 export * from './health-probe';
 export * from './names';
 export * from './synth';
+export * from './traffic-split';
+export { HttpMethod, RetryOn, StringMatch, StringMatchKind } from './routing/model';
+export type { CookieMatch, HttpMatch } from './routing/model';
+export { Weight, WeightUnit } from './routing/weights';
+export type {
+  FaultAbort, FaultDelay, FaultInjection, RetryPolicy, TrafficDestination, TrafficMirror, TrafficRouteOptions, TrafficRule,
+} from './routing/route-options';

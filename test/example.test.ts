@@ -26,6 +26,22 @@ describe('example app (dist/)', () => {
     for (const o of all) expect(o.metadata.namespace).toBe('mesh-demo');
   });
 
+  test('has the seed routing: VirtualService myservice, header version=v2 → v2 first, then 90 → v1 / 10 → v2', () => {
+    const vs = manifests().filter((o) => o.kind === 'VirtualService');
+    expect(vs).toHaveLength(1);
+    expect(vs[0]).toMatchSnapshot();
+    expect(vs[0]).toMatchObject({ apiVersion: 'networking.istio.io/v1', metadata: { name: 'myservice' }, spec: { hosts: ['myservice'] } });
+    const [first, last] = vs[0].spec.http;
+    expect(vs[0].spec.http).toHaveLength(2);
+    expect(first.match).toEqual([{ headers: { version: { exact: 'v2' } } }]);
+    expect(first.route).toEqual([{ destination: { host: 'myservice', subset: 'v2' } }]);
+    expect(last.match).toBeUndefined();
+    expect(last.route).toEqual([
+      { destination: { host: 'myservice', subset: 'v1' }, weight: 90 },
+      { destination: { host: 'myservice', subset: 'v2' }, weight: 10 },
+    ]);
+  });
+
   test('no object name, label or selector carries a hash', () => {
     for (const o of manifests()) {
       expect(o.metadata.name).not.toMatch(HASH);
