@@ -3,3 +3,7 @@ export * from './workload';
 export * from './health-probe';
 export * from './names';
 export * from './synth';
+export * from './observability/metrics';
+export * from './observability/monitor';
+export * from './observability/slo';
+export * from './observability/telemetry';
