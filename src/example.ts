@@ -1,8 +1,8 @@
 // The example app's chart: the seed design note's `myservice`, deployed to the mesh.
 // src/main.ts synthesizes it; the tests snapshot it. Read it as a showcase of the package.
-import { Chart } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { MeshService, StringMatch, TrafficSplit, Weight } from './index';
+import { MeshMonitor, MeshService, ServiceLevelObjectives, StringMatch, TrafficSplit, Weight } from './index';
 
 /** Namespace `mesh-demo`: the seed's `myservice` in two versions, with the seed's A/B routing. */
 export class MeshDemoChart extends Chart {
@@ -35,6 +35,18 @@ export class MeshDemoChart extends Chart {
           { version: 'v2', weight: Weight.fraction(0.1) },
         ],
       },
+    });
+
+    // Observability: the seed's histogram http_request_duration_seconds{method,path,status} on
+    // GET /metrics (MeshService's default metrics endpoint). The PodMonitor scrapes it merged into
+    // the sidecar's :15020/stats/prometheus, which works under STRICT mTLS; the PrometheusRule
+    // turns the histogram into SLO burn-rate alerts per version (v2 is judged on its own).
+    new MeshMonitor(this, 'myservice-monitor', { service: this.myservice });
+    new ServiceLevelObjectives(this, 'myservice-slo', {
+      service: this.myservice,
+      availability: { percent: 99.9 },
+      latency: { percent: 99, threshold: Duration.millis(300) },
+      buckets: [0.05, 0.1, 0.3, 1],
     });
   }
 }

@@ -10,3 +10,7 @@ export { Weight, WeightUnit } from './routing/weights';
 export type {
   FaultAbort, FaultDelay, FaultInjection, RetryPolicy, TrafficDestination, TrafficMirror, TrafficRouteOptions, TrafficRule,
 } from './routing/route-options';
+export * from './observability/metrics';
+export * from './observability/monitor';
+export * from './observability/slo';
+export * from './observability/telemetry';

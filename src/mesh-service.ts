@@ -6,6 +6,7 @@ import { duplicateMeshServices } from './analysis/mesh-services';
 import { propError } from './errors';
 import { HealthProbe } from './health-probe';
 import { PropRef, requireDns1035Label, requirePort } from './names';
+import { addMetricsMergeAnnotations, MetricsEndpoint, ServiceMetrics } from './observability/metrics';
 import { createVersionDeployment, MeshServiceVersionOptions } from './workload';
 
 /**
@@ -62,6 +63,13 @@ export interface MeshServiceProps {
    * @default - none
    */
   readonly labels?: { readonly [key: string]: string };
+  /**
+   * Where the application serves Prometheus metrics. Pods get Istio's metrics-merging annotations
+   * (`prometheus.io/scrape|port|path`); `MeshMonitor` and `ServiceLevelObjectives` read it.
+   * @see https://istio.io/latest/docs/ops/integrations/prometheus/
+   * @default MetricsEndpoint.http() — GET /metrics on the service port
+   */
+  readonly metrics?: MetricsEndpoint;
 }
 
 /** A MeshService as other constructs (TrafficSplit, policies, monitors) see it. */
@@ -76,6 +84,8 @@ export interface IMeshService {
   readonly portName: string;
   /** Declared version names, in declaration order. */
   readonly versionNames: string[];
+  /** Where the application serves Prometheus metrics; undefined if it serves none. */
+  readonly metrics?: ServiceMetrics;
 }
 
 const KIND = 'MeshService';
@@ -104,6 +114,8 @@ export class MeshService extends Construct implements IMeshService {
   public readonly port: number;
   public readonly protocol: MeshProtocol;
   public readonly portName: string;
+  /** Where the application serves Prometheus metrics; undefined with `MetricsEndpoint.none()`. */
+  public readonly metrics?: ServiceMetrics;
   /** The Service selecting every version's pods by `app`. */
   public readonly service: kplus.Service;
   /** The dedicated ServiceAccount: callers are authorized by its mTLS identity. */
@@ -126,6 +138,7 @@ export class MeshService extends Construct implements IMeshService {
     this.protocol = props.protocol ?? MeshProtocol.HTTP;
     this.portName = this.protocol;
     this.labels = { ...props.labels };
+    this.metrics = (props.metrics ?? MetricsEndpoint.http())._resolve(ref('metrics'), this.port);
     this.probes = {
       liveness: (props.liveness ?? HealthProbe.httpGet('/health'))._toProbe(ref('liveness'), this.port),
       readiness: (props.readiness ?? HealthProbe.httpGet('/ready'))._toProbe(ref('readiness'), this.port),
@@ -203,6 +216,7 @@ export class MeshService extends Construct implements IMeshService {
       labels: this.labels,
       ...this.probes,
     }, options);
+    if (this.metrics) addMetricsMergeAnnotations(deployment, this.metrics);
     this._deployments.set(options.name, deployment);
     return deployment;
   }

@@ -26,7 +26,14 @@ export function handWrittenService(chart: Chart, name: string, versions: { name:
       metadata: { name: `${name}-${v.name}`, labels },
       replicas: v.replicas,
       select: false,
-      podMetadata: { labels, annotations: { 'kubectl.kubernetes.io/default-container': name } },
+      podMetadata: {
+        labels,
+        annotations: {
+          'kubectl.kubernetes.io/default-container': name,
+          // Istio metrics merging (MeshService's default metrics endpoint)
+          'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080', 'prometheus.io/path': '/metrics',
+        },
+      },
       serviceAccount: scope,
       automountServiceAccountToken: false,
       securityContext: { ensureNonRoot: true },
