@@ -3,3 +3,8 @@ export * from './workload';
 export * from './health-probe';
 export * from './names';
 export * from './synth';
+export * from './security/peer-authentication';
+export * from './security/destination-tls';
+export * from './security/authorization';
+export * from './security/pod-security';
+export * from './security/namespace';

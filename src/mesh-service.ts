@@ -4,7 +4,9 @@ import { Construct } from 'constructs';
 import { DestinationRule, DestinationRuleSpec } from '../imports/networking.istio.io';
 import { propError } from './errors';
 import { HealthProbe } from './health-probe';
+import { checkDestinationTls, destinationTlsOf } from './analysis/mtls';
 import { PropRef, requireDns1035Label, requirePort } from './names';
+import { DestinationTls } from './security/destination-tls';
 import { createVersionDeployment, MeshServiceVersionOptions } from './workload';
 
 /**
@@ -61,6 +63,12 @@ export interface MeshServiceProps {
    * @default - none
    */
   readonly labels?: { readonly [key: string]: string };
+  /**
+   * Client TLS callers' sidecars use toward this service (DestinationRule `trafficPolicy.tls`).
+   * @default - DestinationTls.istioMutual(), or DestinationTls.disable() when the service's PeerAuthentication disables mTLS on its port
+   * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#ClientTLSSettings
+   */
+  readonly tls?: DestinationTls;
 }
 
 /** A MeshService as other constructs (TrafficSplit, policies, monitors) see it. */
@@ -103,6 +111,8 @@ export class MeshService extends Construct implements IMeshService {
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The DestinationRule declaring one subset per version. */
   public readonly destinationRule: DestinationRule;
+  /** The client TLS chosen in props; undefined means the default (see `MeshServiceProps.tls`). */
+  public readonly tls?: DestinationTls;
 
   private readonly labels: { readonly [key: string]: string };
   private readonly probes: { liveness?: kplus.Probe; readiness?: kplus.Probe; startup?: kplus.Probe };
@@ -118,6 +128,8 @@ export class MeshService extends Construct implements IMeshService {
     this.protocol = props.protocol ?? MeshProtocol.HTTP;
     this.portName = this.protocol;
     this.labels = { ...props.labels };
+    this.tls = props.tls;
+    this.tls?._validate(ref('tls'));
     this.probes = {
       liveness: (props.liveness ?? HealthProbe.httpGet('/health'))._toProbe(ref('liveness'), this.port),
       readiness: (props.readiness ?? HealthProbe.httpGet('/ready'))._toProbe(ref('readiness'), this.port),
@@ -150,6 +162,8 @@ export class MeshService extends Construct implements IMeshService {
     });
 
     props.versions.forEach((v, i) => this.declareVersion(v, `versions[${i}]`));
+    // IST0113/IST0128 need every PeerAuthentication in the app, so they run at synth.
+    this.node.addValidation({ validate: () => checkDestinationTls(this) });
   }
 
   /** Declared version names, in declaration order. */
@@ -203,6 +217,7 @@ export class MeshService extends Construct implements IMeshService {
     return {
       host: this.serviceName,
       subsets: this.versionNames.map((name) => ({ name, labels: { version: name } })),
+      trafficPolicy: { tls: destinationTlsOf(this)._toKube() },
     };
   }
 }
