@@ -2,11 +2,12 @@
 // src/main.ts synthesizes it; the tests snapshot it. Read it as a showcase of the package.
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { MeshService } from './index';
+import { AuthorizationPolicy, Caller, MeshService, MtlsMode, PeerAuthentication } from './index';
 
-/** Namespace `mesh-demo`: the seed's `myservice` in two versions. */
+/** Namespace `mesh-demo`: the seed's `myservice` in two versions, called by `frontend`, under STRICT mTLS. */
 export class MeshDemoChart extends Chart {
   public readonly myservice: MeshService;
+  public readonly frontend: MeshService;
 
   public constructor(scope: Construct, id: string = 'mesh-demo') {
     super(scope, id, { namespace: 'mesh-demo', disableResourceNameHashes: true });
@@ -20,5 +21,17 @@ export class MeshDemoChart extends Chart {
         { name: 'v2', image: 'ghcr.io/acme/myservice:2.0.0', replicas: 1 },
       ],
     });
+
+    // A caller, with its own ServiceAccount: its mTLS identity is cluster.local/ns/mesh-demo/sa/frontend.
+    this.frontend = new MeshService(this, 'frontend', {
+      versions: [{ name: 'v1', image: 'ghcr.io/acme/frontend:1.0.0' }],
+    });
+
+    // Every sidecar in mesh-demo accepts mutual TLS only; DestinationRules use ISTIO_MUTUAL.
+    new PeerAuthentication(this, 'mtls', { mode: MtlsMode.STRICT });
+
+    // Zero trust: myservice answers frontend's GET /api/users and nothing else.
+    const policy = new AuthorizationPolicy(this, 'myservice-callers', { service: this.myservice });
+    policy.allow({ from: [Caller.meshService(this.frontend)], methods: ['GET'], paths: ['/api/users'] });
   }
 }

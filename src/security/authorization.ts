@@ -210,11 +210,11 @@ export class AuthorizationPolicy extends Construct {
 
   private addRule(action: AuthorizationAction, rule: AuthorizationRuleOptions, prop: string): void {
     if (this.denyAll) {
-      throw propError(KIND, this.node.path, prop, rule, 'adds a rule to an allow-nothing policy (denyAll: true)',
+      throw propError(KIND, this.node.path, 'denyAll', true, `forbids ${prop}: an allow-nothing policy has no rules`,
         'create a separate AuthorizationPolicy for the rules, or drop denyAll');
     }
     if (this._action !== undefined && this._action !== action) {
-      throw propError(KIND, this.node.path, prop, rule, `mixes ${action} into a ${this._action} policy (one action per policy)`,
+      throw propError(KIND, this.node.path, prop, action, `differs from the policy's action ${this._action} (one action per policy)`,
         `create a separate AuthorizationPolicy for the ${action} rules`);
     }
     this.rules.push(this.renderRule(rule ?? {}, prop));
