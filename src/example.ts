@@ -2,11 +2,18 @@
 // src/main.ts synthesizes it; the tests snapshot it. Read it as a showcase of the package.
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { MeshMonitor, MeshService, ServiceLevelObjectives, StringMatch, TrafficSplit, Weight } from './index';
+import {
+  AuthorizationPolicy, Caller, MeshMonitor, MeshService, MtlsMode, PeerAuthentication, ServiceLevelObjectives,
+  StringMatch, TrafficSplit, Weight,
+} from './index';
 
-/** Namespace `mesh-demo`: the seed's `myservice` in two versions, with the seed's A/B routing. */
+/**
+ * Namespace `mesh-demo`: the seed's `myservice` in two versions with the seed's A/B routing,
+ * called by `frontend` under STRICT mTLS, scraped by Prometheus and guarded by SLO alerts.
+ */
 export class MeshDemoChart extends Chart {
   public readonly myservice: MeshService;
+  public readonly frontend: MeshService;
   public readonly myserviceRouting: TrafficSplit;
 
   public constructor(scope: Construct, id: string = 'mesh-demo') {
@@ -20,6 +27,11 @@ export class MeshDemoChart extends Chart {
         { name: 'v1', image: 'ghcr.io/acme/myservice:1.0.0', replicas: 2 },
         { name: 'v2', image: 'ghcr.io/acme/myservice:2.0.0', replicas: 1 },
       ],
+    });
+
+    // A caller, with its own ServiceAccount: its mTLS identity is cluster.local/ns/mesh-demo/sa/frontend.
+    this.frontend = new MeshService(this, 'frontend', {
+      versions: [{ name: 'v1', image: 'ghcr.io/acme/frontend:1.0.0' }],
     });
 
     // The seed's traffic section: requests with header `version: v2` go to v2; the rest are split
@@ -37,10 +49,19 @@ export class MeshDemoChart extends Chart {
       },
     });
 
-    // Observability: the seed's histogram http_request_duration_seconds{method,path,status} on
-    // GET /metrics (MeshService's default metrics endpoint). The PodMonitor scrapes it merged into
-    // the sidecar's :15020/stats/prometheus, which works under STRICT mTLS; the PrometheusRule
-    // turns the histogram into SLO burn-rate alerts per version (v2 is judged on its own).
+    // The seed's mTLS section: every sidecar in mesh-demo accepts mutual TLS only; the
+    // DestinationRules use ISTIO_MUTUAL.
+    new PeerAuthentication(this, 'mtls', { mode: MtlsMode.STRICT });
+
+    // Zero trust: myservice answers frontend's GET /api/users and nothing else.
+    const callers = new AuthorizationPolicy(this, 'myservice-callers', { service: this.myservice });
+    callers.allow({ from: [Caller.meshService(this.frontend)], methods: ['GET'], paths: ['/api/users'] });
+
+    // The seed's observability section: the histogram http_request_duration_seconds{method,path,status}
+    // on GET /metrics (MeshService's default metrics endpoint). The PodMonitor scrapes it merged into
+    // the sidecar's :15020/stats/prometheus, which works under STRICT mTLS and is not subject to the
+    // AuthorizationPolicy; the PrometheusRule turns the histogram into SLO burn-rate alerts per
+    // version (v2 is judged on its own).
     new MeshMonitor(this, 'myservice-monitor', { service: this.myservice });
     new ServiceLevelObjectives(this, 'myservice-slo', {
       service: this.myservice,

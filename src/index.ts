@@ -14,3 +14,8 @@ export * from './observability/metrics';
 export * from './observability/monitor';
 export * from './observability/slo';
 export * from './observability/telemetry';
+export * from './security/peer-authentication';
+export * from './security/destination-tls';
+export * from './security/authorization';
+export * from './security/pod-security';
+export * from './security/namespace';

@@ -5,8 +5,10 @@ import { DestinationRule, DestinationRuleSpec } from '../imports/networking.isti
 import { duplicateMeshServices } from './analysis/mesh-services';
 import { propError } from './errors';
 import { HealthProbe } from './health-probe';
+import { checkDestinationTls, destinationTlsOf } from './analysis/mtls';
 import { PropRef, requireDns1035Label, requirePort } from './names';
 import { addMetricsMergeAnnotations, MetricsEndpoint, ServiceMetrics } from './observability/metrics';
+import { DestinationTls } from './security/destination-tls';
 import { createVersionDeployment, MeshServiceVersionOptions } from './workload';
 
 /**
@@ -70,6 +72,12 @@ export interface MeshServiceProps {
    * @default MetricsEndpoint.http() — GET /metrics on the service port
    */
   readonly metrics?: MetricsEndpoint;
+  /**
+   * Client TLS callers' sidecars use toward this service (DestinationRule `trafficPolicy.tls`).
+   * @default - DestinationTls.istioMutual(), or DestinationTls.disable() when the service's PeerAuthentication disables mTLS on its port
+   * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#ClientTLSSettings
+   */
+  readonly tls?: DestinationTls;
 }
 
 /** A MeshService as other constructs (TrafficSplit, policies, monitors) see it. */
@@ -122,6 +130,8 @@ export class MeshService extends Construct implements IMeshService {
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The DestinationRule declaring one subset per version. */
   public readonly destinationRule: DestinationRule;
+  /** The client TLS chosen in props; undefined means the default (see `MeshServiceProps.tls`). */
+  public readonly tls?: DestinationTls;
 
   private readonly labels: { readonly [key: string]: string };
   private readonly probes: { liveness?: kplus.Probe; readiness?: kplus.Probe; startup?: kplus.Probe };
@@ -139,6 +149,8 @@ export class MeshService extends Construct implements IMeshService {
     this.portName = this.protocol;
     this.labels = { ...props.labels };
     this.metrics = (props.metrics ?? MetricsEndpoint.http())._resolve(ref('metrics'), this.port);
+    this.tls = props.tls;
+    this.tls?._validate(ref('tls'));
     this.probes = {
       liveness: (props.liveness ?? HealthProbe.httpGet('/health'))._toProbe(ref('liveness'), this.port),
       readiness: (props.readiness ?? HealthProbe.httpGet('/ready'))._toProbe(ref('readiness'), this.port),
@@ -172,6 +184,8 @@ export class MeshService extends Construct implements IMeshService {
 
     props.versions.forEach((v, i) => this.declareVersion(v, `versions[${i}]`));
     this.node.addValidation({ validate: () => duplicateMeshServices(this, (c: IConstruct) => MeshService.isMeshService(c)) });
+    // IST0113/IST0128 need every PeerAuthentication in the app, so they run at synth.
+    this.node.addValidation({ validate: () => checkDestinationTls(this) });
   }
 
   /** Declared version names, in declaration order. */
@@ -226,6 +240,7 @@ export class MeshService extends Construct implements IMeshService {
     return {
       host: this.serviceName,
       subsets: this.versionNames.map((name) => ({ name, labels: { version: name } })),
+      trafficPolicy: { tls: destinationTlsOf(this)._toKube() },
     };
   }
 }

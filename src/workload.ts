@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { propError } from './errors';
 import { PropRef, requireDns1123Label, requireNonNegativeInteger } from './names';
+import { applyPodSecurity, containerSecurityContext, PodSecurityOptions, podSecurityContext, resolvePodSecurity } from './security/pod-security';
 
 /**
  * One version of a MeshService: its own Deployment `<service>-<version>` and DestinationRule
@@ -45,6 +46,11 @@ export interface MeshServiceVersionOptions {
    * @default - the image's CMD
    */
   readonly args?: string[];
+  /**
+   * Overrides of the pods' security settings (UID/GID, writable paths, capabilities, …).
+   * @default - the Pod Security Standards "restricted" profile, read-only root filesystem, no token
+   */
+  readonly podSecurity?: PodSecurityOptions;
 }
 
 /** What a version's Deployment needs from its MeshService. @internal */
@@ -98,6 +104,8 @@ export function createVersionDeployment(scope: Construct, ref: PropRef, ctx: Wor
     }
   }
 
+  const security = resolvePodSecurity({ ...ref, prop: `${ref.prop}.podSecurity` }, v.podSecurity);
+
   const labels = { ...ctx.labels, ...podLabels(ctx.serviceName, name) };
   const deployment = new kplus.Deployment(scope, `Deployment-${name}`, {
     metadata: { name: `${ctx.serviceName}-${name}`, labels },
@@ -111,8 +119,8 @@ export function createVersionDeployment(scope: Construct, ref: PropRef, ctx: Wor
       annotations: { 'kubectl.kubernetes.io/default-container': ctx.serviceName },
     },
     serviceAccount: ctx.serviceAccount,
-    automountServiceAccountToken: false,
-    securityContext: { ensureNonRoot: true },
+    automountServiceAccountToken: security.automountServiceAccountToken,
+    securityContext: podSecurityContext(security),
     containers: [{
       name: ctx.serviceName,
       image: v.image,
@@ -126,20 +134,12 @@ export function createVersionDeployment(scope: Construct, ref: PropRef, ctx: Wor
       liveness: ctx.liveness,
       readiness: ctx.readiness,
       startup: ctx.startup,
-      securityContext: {
-        ensureNonRoot: true,
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: [kplus.Capability.ALL] },
-        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-      },
+      securityContext: containerSecurityContext(security),
     }],
   });
   deployment.select(kplus.LabelSelector.of({ labels: versionSelector(ctx.serviceName, name) }));
+  applyPodSecurity(deployment, security);
   ApiObject.of(deployment).addJsonPatch(
-    // The pod-level seccomp profile is not modelled by cdk8s-plus-28's PodSecurityContext.
-    JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
     // cdk8s-plus labels every workload's pods with a hash of the construct path even with
     // `select: false` (workload.js podMetadata). A hash in the pod template rolls every pod when a
     // construct id changes and shows up in GitOps diffs; nothing here selects on it. (cdk8s-plus

@@ -17,10 +17,10 @@ describe('example app (dist/)', () => {
   test('has the seed service: v1/v2 Deployments, Service, ServiceAccount, DestinationRule with subsets v1, v2', () => {
     const all = manifests();
     const names = (kind: string) => all.filter((o) => o.kind === kind).map((o) => o.metadata.name);
-    expect(names('Deployment')).toEqual(['myservice-v1', 'myservice-v2']);
-    expect(names('Service')).toEqual(['myservice']);
-    expect(names('ServiceAccount')).toEqual(['myservice']);
-    const dr = all.find((o) => o.kind === 'DestinationRule');
+    expect(names('Deployment')).toEqual(['myservice-v1', 'myservice-v2', 'frontend-v1']);
+    expect(names('Service')).toEqual(['myservice', 'frontend']);
+    expect(names('ServiceAccount')).toEqual(['myservice', 'frontend']);
+    const dr = all.find((o) => o.kind === 'DestinationRule' && o.metadata.name === 'myservice');
     expect(dr.apiVersion).toBe('networking.istio.io/v1');
     expect(dr.spec.subsets.map((s: any) => s.name)).toEqual(['v1', 'v2']);
     for (const o of all) expect(o.metadata.namespace).toBe('mesh-demo');
@@ -40,6 +40,39 @@ describe('example app (dist/)', () => {
       { destination: { host: 'myservice', subset: 'v1' }, weight: 90 },
       { destination: { host: 'myservice', subset: 'v2' }, weight: 10 },
     ]);
+  });
+
+  test('STRICT mTLS for mesh-demo, ISTIO_MUTUAL DestinationRules, frontend may only GET /api/users on myservice', () => {
+    const all = manifests();
+    const pa = all.filter((o) => o.kind === 'PeerAuthentication');
+    expect(pa).toEqual([{ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'mesh-demo' }, spec: { mtls: { mode: 'STRICT' } } }]);
+    for (const dr of all.filter((o) => o.kind === 'DestinationRule')) expect(dr.spec.trafficPolicy.tls).toEqual({ mode: 'ISTIO_MUTUAL' });
+    const ap = all.filter((o) => o.kind === 'AuthorizationPolicy');
+    expect(ap).toHaveLength(1);
+    expect(ap[0].apiVersion).toBe('security.istio.io/v1');
+    expect(ap[0].spec).toEqual({
+      selector: { matchLabels: { app: 'myservice' } },
+      action: 'ALLOW',
+      rules: [{
+        from: [{ source: { principals: ['cluster.local/ns/mesh-demo/sa/frontend'] } }],
+        to: [{ operation: { methods: ['GET'], paths: ['/api/users'] } }],
+      }],
+    });
+    // The principal names a ServiceAccount that exists and that frontend's pods run as.
+    expect(all.find((o) => o.kind === 'Deployment' && o.metadata.name === 'frontend-v1').spec.template.spec.serviceAccountName).toBe('frontend');
+  });
+
+  test('every pod meets the PSS restricted profile', () => {
+    for (const d of manifests().filter((o) => o.kind === 'Deployment')) {
+      const pod = d.spec.template.spec;
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(pod.automountServiceAccountToken).toBe(false);
+      for (const c of pod.containers) {
+        expect(c.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false });
+        expect(c.securityContext.capabilities.add).toBeUndefined();
+        expect(c.securityContext.runAsUser).not.toBe(1337);
+      }
+    }
   });
 
   test('no object name, label or selector carries a hash', () => {

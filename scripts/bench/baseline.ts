@@ -3,7 +3,7 @@
 // abstraction; test/bench-baseline.test.ts proves its output stays byte-identical to MeshService's.
 import { ApiObject, Chart, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { DestinationRule } from '../../imports/networking.istio.io';
+import { DestinationRule, DestinationRuleSpecTrafficPolicyTlsMode } from '../../imports/networking.istio.io';
 
 export function handWrittenService(chart: Chart, name: string, versions: { name: string; image: string; replicas: number }[]): void {
   const scope = new kplus.ServiceAccount(chart, `${name}-sa`, {
@@ -18,7 +18,11 @@ export function handWrittenService(chart: Chart, name: string, versions: { name:
   ApiObject.of(service).addJsonPatch(JsonPatch.add('/spec/ports/0/appProtocol', 'http'));
   new DestinationRule(chart, `${name}-dr`, {
     metadata: { name, labels: { 'app': name, 'app.kubernetes.io/name': name } },
-    spec: { host: name, subsets: versions.map((v) => ({ name: v.name, labels: { version: v.name } })) },
+    spec: {
+      host: name,
+      subsets: versions.map((v) => ({ name: v.name, labels: { version: v.name } })),
+      trafficPolicy: { tls: { mode: DestinationRuleSpecTrafficPolicyTlsMode.ISTIO_UNDERSCORE_MUTUAL } },
+    },
   });
   for (const v of versions) {
     const labels = { 'app': name, 'version': v.name, 'app.kubernetes.io/name': name, 'app.kubernetes.io/version': v.name };

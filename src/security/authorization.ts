@@ -1,0 +1,315 @@
+import { Chart, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  AuthorizationPolicy as AuthorizationPolicyResource,
+  AuthorizationPolicySpec,
+  AuthorizationPolicySpecAction,
+  AuthorizationPolicySpecRules,
+  AuthorizationPolicySpecRulesFromSource,
+} from '../../imports/security.istio.io';
+import { propError, show } from '../errors';
+import type { IMeshService } from '../mesh-service';
+import { isDns1123Label, PropRef, requireDns1123Label, requirePort } from '../names';
+
+/** The SPIFFE trust domain of an Istio mesh installed with defaults. */
+export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
+
+/**
+ * Who may call: a mesh workload (by its mTLS identity), a ServiceAccount, or every workload of a
+ * namespace. Identities come from mTLS, so the target must not accept plain text (STRICT).
+ * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/#Source
+ */
+export class Caller {
+  /** The pods of a MeshService: the principal of its dedicated ServiceAccount. */
+  public static meshService(service: IMeshService): Caller {
+    return new Caller('meshService', service.namespace, service.serviceName, service);
+  }
+
+  /** The pods running as ServiceAccount `name` in `namespace`. */
+  public static serviceAccount(namespace: string, name: string): Caller {
+    return new Caller('serviceAccount', namespace, name);
+  }
+
+  /** Every mesh workload in `namespace`. */
+  public static namespace(namespace: string): Caller {
+    return new Caller('namespace', namespace, undefined);
+  }
+
+  private constructor(
+    private readonly kind: 'meshService' | 'serviceAccount' | 'namespace',
+    /** The caller's namespace. */
+    public readonly namespaceName: string | undefined,
+    /** The caller's ServiceAccount; undefined for a whole namespace. */
+    public readonly serviceAccountName: string | undefined,
+    private readonly service?: IMeshService,
+  ) {}
+
+  /**
+   * The mTLS principal (`<trust-domain>/ns/<ns>/sa/<sa>`), or undefined for a namespace caller.
+   * @internal
+   */
+  public _principal(ref: PropRef, trustDomain: string): string | undefined {
+    if (this.kind === 'meshService' && this.namespaceName === undefined) {
+      throw propError(ref.construct, ref.path, ref.prop, `Caller.meshService(${this.service?.serviceName})`,
+        'has no namespace, so its mTLS identity (cluster.local/ns/<namespace>/sa/<serviceaccount>) is unknown',
+        `give the chart of MeshService ${JSON.stringify(this.service?.serviceName)} a namespace (new Chart(app, id, { namespace }))`);
+    }
+    if (this.namespaceName === undefined || !isDns1123Label(this.namespaceName)) {
+      throw propError(ref.construct, ref.path, `${ref.prop}.namespace`, this.namespaceName, 'is not a namespace name (a DNS-1123 label)',
+        'use the caller\'s namespace, e.g. "shop"');
+    }
+    if (this.kind === 'namespace') return undefined;
+    const sa = this.serviceAccountName;
+    if (typeof sa !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(sa) || sa.length > 253) {
+      throw propError(ref.construct, ref.path, `${ref.prop}.serviceAccount`, sa, 'is not a ServiceAccount name (a DNS-1123 subdomain)',
+        'use the ServiceAccount\'s name, e.g. "checkout"');
+    }
+    return `${trustDomain}/ns/${this.namespaceName}/sa/${sa}`;
+  }
+}
+
+/** One rule: who (`from`) may do what (`methods`, `paths`, `ports`). Fields are ANDed; list items are ORed. */
+export interface AuthorizationRuleOptions {
+  /**
+   * The callers; any one of them matches.
+   * @default - any caller, including plain-text ones if the target is not STRICT
+   */
+  readonly from?: Caller[];
+  /**
+   * HTTP methods, upper-case (`GET`, `POST`); gRPC calls are always `POST`.
+   * @default - any method
+   */
+  readonly methods?: string[];
+  /**
+   * Request paths: exact (`/api/users`), prefix (`/api/*`), suffix (`*.json`), any (`*`), or with
+   * `{*}` / `{**}` segment templates.
+   * @default - any path
+   */
+  readonly paths?: string[];
+  /**
+   * Container ports of the target the request goes to.
+   * @default - any port
+   */
+  readonly ports?: number[];
+}
+
+/** Props of an AuthorizationPolicy. */
+export interface AuthorizationPolicyProps {
+  /**
+   * The MeshService the policy protects (selected by its `app` label).
+   * @default - every workload in the namespace
+   */
+  readonly service?: IMeshService;
+  /**
+   * Make this an allow-nothing policy (`spec: {}`, or only a selector): deny every request to the
+   * target. Other ALLOW policies on the same workloads still allow what they list, so this is the
+   * namespace's default-deny.
+   * @default false
+   * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/
+   */
+  readonly denyAll?: boolean;
+  /**
+   * Name of the AuthorizationPolicy object.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * The mesh's trust domain, the first part of every principal.
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
+}
+
+/** The action of an AuthorizationPolicy's rules. */
+export enum AuthorizationAction {
+  /** Requests matching a rule are allowed; with any ALLOW policy on a workload, everything else is denied. */
+  ALLOW = 'ALLOW',
+  /** Requests matching a rule are denied, whatever ALLOW policies say. */
+  DENY = 'DENY',
+}
+
+const KIND = 'AuthorizationPolicy';
+const STANDARD_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
+
+/**
+ * A `security.istio.io/v1` AuthorizationPolicy for one MeshService (or a whole namespace): list who
+ * may call it with `allow()`, or who may not with `deny()`. Rules added later are included.
+ *
+ * @example
+ * const policy = new AuthorizationPolicy(chart, 'users-callers', { service: users });
+ * policy.allow({ from: [Caller.meshService(frontend)], methods: ['GET'], paths: ['/api/users'] });
+ *
+ * new AuthorizationPolicy(chart, 'allow-nothing', { denyAll: true });   // namespace default-deny
+ * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/
+ */
+export class AuthorizationPolicy extends Construct {
+  /** The workload protected; undefined for every workload of the namespace. */
+  public readonly service?: IMeshService;
+  /** Name of the AuthorizationPolicy object. */
+  public readonly name: string;
+  /** Namespace of the policy (the chart's). */
+  public readonly namespace?: string;
+  /** Trust domain of the principals. */
+  public readonly trustDomain: string;
+  /** True for an explicit allow-nothing policy. */
+  public readonly denyAll: boolean;
+  /** The generated CRD object. */
+  public readonly resource: AuthorizationPolicyResource;
+
+  private _action?: AuthorizationAction;
+  private readonly rules: AuthorizationPolicySpecRules[] = [];
+
+  public constructor(scope: Construct, id: string, props: AuthorizationPolicyProps = {}) {
+    super(scope, id);
+    const ref = (prop: string): PropRef => ({ construct: KIND, path: this.node.path, prop });
+    this.service = props.service;
+    this.namespace = Chart.of(this).namespace;
+    this.name = requireDns1123Label(ref('name'), props.name ?? id);
+    this.denyAll = props.denyAll ?? false;
+    this.trustDomain = props.trustDomain ?? DEFAULT_TRUST_DOMAIN;
+    if (typeof this.trustDomain !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.trustDomain)) {
+      throw propError(KIND, this.node.path, 'trustDomain', this.trustDomain, 'is not a trust domain',
+        'use the mesh\'s trust domain (meshConfig.trustDomain), e.g. "cluster.local"');
+    }
+    if (this.service && this.service.namespace !== this.namespace) {
+      throw propError(KIND, this.node.path, 'service', this.service.serviceName,
+        `is in namespace ${show(this.service.namespace)} but the policy is in ${show(this.namespace)}, and a selector only applies in its own namespace`,
+        'create the AuthorizationPolicy in the chart of the service it protects');
+    }
+
+    this.resource = new AuthorizationPolicyResource(this, 'Resource', {
+      metadata: { name: this.name },
+      spec: Lazy.any({ produce: () => this._toKube() }),
+    });
+    this.node.addValidation({ validate: () => this.validateRules() });
+  }
+
+  /** The action (ALLOW, DENY), fixed by the first `allow()`/`deny()`; undefined before. */
+  public get action(): AuthorizationAction | undefined {
+    return this._action;
+  }
+
+  /** Allows requests matching `rule`; everything no ALLOW policy matches is denied. */
+  public allow(rule: AuthorizationRuleOptions): void {
+    this.addRule(AuthorizationAction.ALLOW, rule, 'allow(rule)');
+  }
+
+  /** Denies requests matching `rule`, whatever ALLOW policies say (DENY is evaluated first). */
+  public deny(rule: AuthorizationRuleOptions): void {
+    this.addRule(AuthorizationAction.DENY, rule, 'deny(rule)');
+  }
+
+  /** @internal */
+  public _toKube(): AuthorizationPolicySpec {
+    return {
+      selector: this.service ? { matchLabels: { app: this.service.serviceName } } : undefined,
+      action: this.rules.length > 0 ? this._action as string as AuthorizationPolicySpecAction : undefined,
+      rules: this.rules.length > 0 ? this.rules : undefined,
+    };
+  }
+
+  private addRule(action: AuthorizationAction, rule: AuthorizationRuleOptions, prop: string): void {
+    if (this.denyAll) {
+      throw propError(KIND, this.node.path, 'denyAll', true, `forbids ${prop}: an allow-nothing policy has no rules`,
+        'create a separate AuthorizationPolicy for the rules, or drop denyAll');
+    }
+    if (this._action !== undefined && this._action !== action) {
+      throw propError(KIND, this.node.path, prop, action, `differs from the policy's action ${this._action} (one action per policy)`,
+        `create a separate AuthorizationPolicy for the ${action} rules`);
+    }
+    this.rules.push(this.renderRule(rule ?? {}, prop));
+    this._action = action;
+  }
+
+  private renderRule(rule: AuthorizationRuleOptions, prop: string): AuthorizationPolicySpecRules {
+    const ref = (p: string): PropRef => ({ construct: KIND, path: this.node.path, prop: `${prop}.${p}` });
+    const from = rule.from ?? [];
+    const methods = rule.methods ?? [];
+    const paths = rule.paths ?? [];
+    const ports = rule.ports ?? [];
+    for (const [name, list] of Object.entries({ from, methods, paths, ports })) {
+      if (!Array.isArray(list) || (list.length === 0 && (rule as any)[name] !== undefined)) {
+        throw propError(KIND, this.node.path, `${prop}.${name}`, list, 'is empty, which Istio reads as "anything"',
+          `list at least one value, or leave ${name} out to match any`);
+      }
+    }
+    if (from.length + methods.length + paths.length + ports.length === 0) {
+      throw propError(KIND, this.node.path, prop, rule, 'matches every request',
+        'narrow it with from, methods, paths or ports (to deny everything, use denyAll: true)');
+    }
+    methods.forEach((m, i) => requireMethod(ref(`methods[${i}]`), m));
+    paths.forEach((p, i) => requirePolicyPath(ref(`paths[${i}]`), p));
+    ports.forEach((p, i) => requirePort(ref(`ports[${i}]`), p));
+
+    // One source per kind: principals in one list (ORed), namespaces in another.
+    const principals: string[] = [];
+    const namespaces: string[] = [];
+    from.forEach((caller, i) => {
+      if (!(caller instanceof Caller)) {
+        throw propError(KIND, this.node.path, `${prop}.from[${i}]`, caller, 'is not a Caller',
+          'use Caller.meshService(svc), Caller.serviceAccount(namespace, name) or Caller.namespace(namespace)');
+      }
+      const principal = caller._principal(ref(`from[${i}]`), this.trustDomain);
+      const list = principal === undefined ? namespaces : principals;
+      const value = principal ?? caller.namespaceName!;
+      if (!list.includes(value)) list.push(value);
+    });
+    const sources: AuthorizationPolicySpecRulesFromSource[] = [];
+    if (principals.length > 0) sources.push({ principals });
+    if (namespaces.length > 0) sources.push({ namespaces });
+
+    const hasOperation = methods.length + paths.length + ports.length > 0;
+    return {
+      from: sources.length > 0 ? sources.map((source) => ({ source })) : undefined,
+      to: hasOperation ? [{
+        operation: {
+          methods: methods.length > 0 ? [...methods] : undefined,
+          paths: paths.length > 0 ? [...paths] : undefined,
+          ports: ports.length > 0 ? ports.map(String) : undefined,
+        },
+      }] : undefined,
+    };
+  }
+
+  private validateRules(): string[] {
+    if (this.denyAll || this.rules.length > 0) return [];
+    return [propError(KIND, this.node.path, 'rules', [],
+      'makes an ALLOW policy with no rules: it denies every request to ' + (this.service ? `service ${JSON.stringify(this.service.serviceName)}` : `every workload in namespace ${show(this.namespace)}`),
+      'add rules with allow({ from, methods, paths }), or pass denyAll: true if denying everything is the intent').message];
+  }
+}
+
+function requireMethod(ref: PropRef, method: string): string {
+  if (typeof method !== 'string' || !/^[A-Z][A-Z-]*$/.test(method)) {
+    const upper = typeof method === 'string' ? method.toUpperCase() : '';
+    throw propError(ref.construct, ref.path, ref.prop, method, 'is not an upper-case HTTP method (Istio matches methods case-sensitively)',
+      STANDARD_METHODS.includes(upper) ? `write ${JSON.stringify(upper)}` : `use one of ${STANDARD_METHODS.join(', ')}`);
+  }
+  return method;
+}
+
+/** Istio path matching: exact, `prefix*`, `*suffix`, `*`, or `{*}`/`{**}` templates (no other `*`). */
+function requirePolicyPath(ref: PropRef, path: string): string {
+  const fix = 'use an exact path ("/api/users"), a prefix ("/api/*"), a suffix ("*.json"), "*", or {*}/{**} segments ("/api/{*}/orders")';
+  if (typeof path !== 'string' || path === '' || /\s/.test(path)) {
+    throw propError(ref.construct, ref.path, ref.prop, path, 'is not a request path', fix);
+  }
+  if (path === '*') return path;
+  const template = path.includes('{');
+  if (template) {
+    const segments = path.split('/');
+    const ok = path.startsWith('/') && segments.every((s, i) => !s.includes('{') && !s.includes('*')
+      || s === '{*}' || (s === '{**}' && i === segments.length - 1));
+    if (!ok) {
+      throw propError(ref.construct, ref.path, ref.prop, path, 'is not a valid path template (only whole {*} segments, and {**} last)', fix);
+    }
+    return path;
+  }
+  const stars = (path.match(/\*/g) ?? []).length;
+  const prefix = path.endsWith('*') && stars === 1 && path.startsWith('/');
+  const suffix = path.startsWith('*') && stars === 1;
+  if (stars === 0 ? !path.startsWith('/') : !(prefix || suffix)) {
+    throw propError(ref.construct, ref.path, ref.prop, path, stars === 0 ? 'does not start with \'/\'' : 'has a \'*\' Istio does not support (only one, at the start or the end)', fix);
+  }
+  return path;
+}

@@ -1,0 +1,110 @@
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { propError } from '../errors';
+import { PropRef, requireDns1123Label } from '../names';
+import { MtlsMode, PeerAuthentication } from './peer-authentication';
+import { PodSecurityStandard } from './pod-security';
+
+/** Props of a MeshNamespace. */
+export interface MeshNamespaceProps {
+  /**
+   * Name of the namespace.
+   * @default - the chart's namespace
+   */
+  readonly name?: string;
+  /**
+   * Istio revision whose injector serves this namespace: sets `istio.io/rev` **instead of**
+   * `istio-injection=enabled` (both at once is IST0123).
+   * @default - no revision: `istio-injection=enabled`
+   * @see https://istio.io/latest/docs/setup/upgrade/canary/
+   */
+  readonly revision?: string;
+  /**
+   * Pod Security Standards level enforced (and warned/audited) by the namespace's labels.
+   * Enforcing `baseline` or `restricted` needs the Istio CNI node agent: the default `istio-init`
+   * container adds NET_ADMIN and NET_RAW, which both levels reject.
+   * @default PodSecurityStandard.RESTRICTED
+   * @see https://istio.io/latest/docs/setup/additional-setup/pod-security-admission/
+   */
+  readonly podSecurity?: PodSecurityStandard;
+  /**
+   * mTLS mode of the namespace-wide PeerAuthentication `default` created with the namespace.
+   * @default MtlsMode.STRICT
+   */
+  readonly mtlsMode?: MtlsMode;
+  /**
+   * Create the namespace-wide PeerAuthentication (turn off if another construct declares it).
+   * @default true
+   */
+  readonly peerAuthentication?: boolean;
+  /**
+   * Extra labels on the Namespace (the injection and PSS labels can't be overridden here).
+   * @default - none
+   */
+  readonly labels?: { readonly [key: string]: string };
+}
+
+const KIND = 'MeshNamespace';
+const INJECTION = 'istio-injection';
+const REVISION = 'istio.io/rev';
+const PSS = ['enforce', 'warn', 'audit'].map((mode) => `pod-security.kubernetes.io/${mode}`);
+
+/**
+ * A Namespace in the mesh: sidecar injection on, the Pod Security Standards enforced, and a
+ * namespace-wide STRICT PeerAuthentication.
+ *
+ * @example
+ * new MeshNamespace(chart, 'namespace');   // name: the chart's namespace
+ */
+export class MeshNamespace extends Construct {
+  /** Name of the namespace. */
+  public readonly name: string;
+  /** The Namespace object. */
+  public readonly namespace: kplus.Namespace;
+  /** The namespace-wide PeerAuthentication, unless `peerAuthentication: false`. */
+  public readonly peerAuthentication?: PeerAuthentication;
+
+  public constructor(scope: Construct, id: string, props: MeshNamespaceProps = {}) {
+    super(scope, id);
+    const ref = (prop: string): PropRef => ({ construct: KIND, path: this.node.path, prop });
+    const chartNamespace = Chart.of(this).namespace;
+    if (props.name === undefined && chartNamespace === undefined) {
+      throw propError(KIND, this.node.path, 'name', undefined, 'is unset and the chart has no namespace',
+        'set name, or give the chart a namespace (new Chart(app, id, { namespace }))');
+    }
+    this.name = requireDns1123Label(ref('name'), props.name ?? chartNamespace!);
+    const level = props.podSecurity ?? PodSecurityStandard.RESTRICTED;
+    if (!Object.values(PodSecurityStandard).includes(level)) {
+      throw propError(KIND, this.node.path, 'podSecurity', level, 'is not a Pod Security Standards level', 'use PodSecurityStandard.RESTRICTED, BASELINE or PRIVILEGED');
+    }
+    const labels = { ...props.labels };
+    for (const key of [INJECTION, REVISION, ...PSS]) {
+      if (key in labels) {
+        throw propError(KIND, this.node.path, 'labels', key,
+          key === INJECTION || key === REVISION
+            ? 'is managed by MeshNamespace (both injection labels at once is IST0123 NamespaceMultipleInjectionLabels)'
+            : 'is managed by MeshNamespace',
+          key === INJECTION || key === REVISION ? 'use the `revision` prop to choose a revision' : 'use the `podSecurity` prop');
+      }
+    }
+    if (props.revision !== undefined) {
+      requireDns1123Label(ref('revision'), props.revision);
+      labels[REVISION] = props.revision;
+    } else {
+      labels[INJECTION] = 'enabled';
+    }
+    for (const key of PSS) labels[key] = level;
+
+    this.namespace = new kplus.Namespace(this, 'Resource', { metadata: { name: this.name, labels } });
+    // Namespaces are cluster-scoped; cdk8s copies the chart's namespace onto every object.
+    if (chartNamespace !== undefined) ApiObject.of(this.namespace).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+
+    if (props.peerAuthentication ?? true) {
+      this.peerAuthentication = new PeerAuthentication(this, 'PeerAuthentication', {
+        namespace: this.name,
+        mode: props.mtlsMode ?? MtlsMode.STRICT,
+      });
+    }
+  }
+}
