@@ -3,3 +3,4 @@ export * from './workload';
 export * from './health-probe';
 export * from './names';
 export * from './synth';
+export * from './validation';
