@@ -3,7 +3,13 @@ module.exports = {
   // Rooted at test/ so compiled output in lib/ is never collected twice.
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The server layer runs second (jest.server.config.js): it reads what this run recorded.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/server/'],
   // @swc/jest only transpiles (the fastest measured path); `npm test` type-checks with tsc first.
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testEnvironment: 'node',
+  // Every synthesized chart is validated against the schemas (test/validation-hook.ts).
+  setupFilesAfterEnv: ['<rootDir>/test/setup/validate-synth.ts'],
+  globalSetup: '<rootDir>/test/setup/global-setup.js',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.js',
 };

@@ -19,3 +19,4 @@ export * from './security/destination-tls';
 export * from './security/authorization';
 export * from './security/pod-security';
 export * from './security/namespace';
+export * from './validation';

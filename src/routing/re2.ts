@@ -17,3 +17,18 @@ export function re2Problem(pattern: string): string | undefined {
     return e instanceof Error ? e.message : String(e);
   }
 }
+
+/**
+ * An ajv regular-expression engine backed by RE2. Kubernetes evaluates CRD `pattern`s with Go's
+ * regexp (RE2 syntax): the Prometheus Operator CRDs use Go's inline flags (`^(?i)(abort|warn)?$`),
+ * which JavaScript's RegExp rejects. JSON Schema patterns are unanchored, as RE2's `test` is.
+ * @internal
+ */
+export const re2RegExpEngine = Object.assign(
+  (pattern: string) => {
+    const re = RE2JS.compile(pattern);
+    // ajv caches compiled patterns by `toString()`: it must be unique per pattern.
+    return { test: (s: string) => re.test(s), toString: () => `re2:${pattern}` };
+  },
+  { code: 'require("re2js").RE2JS.compile' },
+);

@@ -1,0 +1,13 @@
+// The server validation layer (test/server/): runs after the main jest run, whose hook recorded
+// the synthesized custom resources in .validation/. Without KUBECONFIG / CRD_TEST_SERVER_URL it
+// reports that it skipped.
+const base = require('./jest.config');
+
+/** @type {import('jest').Config} */
+module.exports = {
+  roots: ['<rootDir>/test/server'],
+  testMatch: ['**/*.test.ts'],
+  transform: base.transform,
+  testEnvironment: 'node',
+  testTimeout: 120000,
+};

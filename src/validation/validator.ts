@@ -1,0 +1,218 @@
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { re2RegExpEngine } from '../routing/re2';
+import { ApiObject, Chart } from 'cdk8s';
+import { checkStructural, formatPath, PathError } from './structural';
+import {
+  ajvSchemaFor, CrdVersion, crdVersions, gvkKey, K8S_SCHEMA_ID, loadKubernetesDefinitions,
+  packageRoot, readCrdDocuments, SchemaNode, vendoredCrdFiles,
+} from './schemas';
+
+/** One reason an object would be rejected by the API server. */
+export interface ValidationError {
+  /** `Kind namespace/name` (or `Kind name` for cluster-scoped objects). */
+  readonly object: string;
+  /** JSON path inside the object, e.g. `spec.http[0].timeout`. */
+  readonly path: string;
+  /** The schema's or the CEL rule's message. */
+  readonly message: string;
+}
+
+/** What {@link validateManifests} found. */
+export interface ValidationResult {
+  /** True when every object was validated and none has an error. */
+  readonly valid: boolean;
+  /** How many objects were checked against a schema. */
+  readonly validated: number;
+  /** Every problem found, in object order. */
+  readonly errors: ValidationError[];
+  /** Objects whose kind has no vendored schema (`apiVersion Kind namespace/name`); errors unless `allowUnknownKinds`. */
+  readonly unvalidated: string[];
+}
+
+/** Options for a {@link ManifestValidator}. */
+export interface ManifestValidatorOptions {
+  /**
+   * Extra CustomResourceDefinition documents (parsed YAML/JSON) for kinds the package doesn't vendor.
+   * @default - only the vendored Istio 1.30.3 and Prometheus Operator 0.93.0 CRDs
+   */
+  readonly crds?: ReadonlyArray<{ [key: string]: any }>;
+  /**
+   * Accept objects of kinds with no schema (listed in `unvalidated`) instead of reporting an error.
+   * @default false
+   */
+  readonly allowUnknownKinds?: boolean;
+}
+
+interface CompiledKind {
+  readonly check: ValidateFunction;
+  readonly crd?: CrdVersion;
+}
+
+/**
+ * Validates manifests the way the API server would on create: core kinds against the Kubernetes
+ * 1.28 OpenAPI definitions (closed to unknown fields), custom resources against their CRD's
+ * `openAPIV3Schema`, CEL rules and list types. Schemas are compiled on first use, once per kind.
+ */
+export class ManifestValidator {
+  private readonly allowUnknownKinds: boolean;
+  private readonly extraCrds: ReadonlyArray<SchemaNode>;
+  private state?: { ajv: Ajv; core: Map<string, string>; crds: Map<string, CrdVersion> };
+  private readonly compiled = new Map<string, CompiledKind>();
+
+  public constructor(options: ManifestValidatorOptions = {}) {
+    this.allowUnknownKinds = options.allowUnknownKinds ?? false;
+    this.extraCrds = options.crds ?? [];
+  }
+
+  /** Validates plain manifests, e.g. the result of `Testing.synth(chart)` or `chart.toJson()`. */
+  public validate(objects: ReadonlyArray<any>): ValidationResult {
+    const errors: ValidationError[] = [];
+    const unvalidated: string[] = [];
+    let validated = 0;
+    for (const obj of objects) {
+      const name = describeObject(obj);
+      const compiled = this.kind(obj?.apiVersion, obj?.kind);
+      if (!compiled) {
+        unvalidated.push(`${obj?.apiVersion} ${name}`);
+        if (!this.allowUnknownKinds) {
+          errors.push({ object: name, path: '<root>', message: `no schema for apiVersion "${obj?.apiVersion}" kind "${obj?.kind}" (pass its CRD in \`crds\`, or set \`allowUnknownKinds\`)` });
+        }
+        continue;
+      }
+      validated++;
+      const found: PathError[] = [];
+      if (!compiled.check(obj)) found.push(...ajvErrors(compiled.check.errors ?? []));
+      if (compiled.crd) found.push(...checkStructural(compiled.crd.structural, obj));
+      for (const e of found) errors.push({ object: name, ...e });
+    }
+    return { valid: errors.length === 0, validated, errors, unvalidated };
+  }
+
+  /** The served custom resource version for `apiVersion`/`kind`, if a CRD defines it (used to address the API). */
+  public customResource(apiVersion: string, kind: string): CrdVersion | undefined {
+    return this.load().crds.get(gvkKey(apiVersion, kind));
+  }
+
+  private load() {
+    if (!this.state) {
+      const root = packageRoot();
+      const k8s = loadKubernetesDefinitions(root);
+      const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, code: { regExp: re2RegExpEngine } });
+      addFormats(ajv);
+      for (const f of ['int32', 'int64', 'uint32', 'double', 'float', 'int-or-string']) ajv.addFormat(f, true);
+      ajv.addSchema(k8s.schema);
+      const crds = crdVersions([...readCrdDocuments(vendoredCrdFiles(root)), ...this.extraCrds]);
+      this.state = { ajv, core: k8s.kinds, crds };
+    }
+    return this.state;
+  }
+
+  private kind(apiVersion: unknown, kind: unknown): CompiledKind | undefined {
+    if (typeof apiVersion !== 'string' || typeof kind !== 'string') return undefined;
+    const key = gvkKey(apiVersion, kind);
+    const cached = this.compiled.get(key);
+    if (cached) return cached;
+    const { ajv, core, crds } = this.load();
+    let result: CompiledKind | undefined;
+    const crd = crds.get(key);
+    if (crd) {
+      result = { check: ajv.compile(ajvSchemaFor(crd)), crd };
+    } else if (core.has(key)) {
+      result = { check: ajv.getSchema(`${K8S_SCHEMA_ID}#/definitions/${core.get(key)}`)! };
+    }
+    if (result) this.compiled.set(key, result);
+    return result;
+  }
+}
+
+function describeObject(obj: any): string {
+  const ns = obj?.metadata?.namespace;
+  const name = obj?.metadata?.name ?? '<unnamed>';
+  return `${obj?.kind ?? '<no kind>'} ${ns ? `${ns}/` : ''}${name}`;
+}
+
+function pointerSegments(pointer: string): Array<string | number> {
+  if (!pointer) return [];
+  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
+}
+
+/** ajv errors in the API server's words where it has them (`unknown field`, `Required value`). */
+function ajvErrors(errors: ErrorObject[]): PathError[] {
+  const out: PathError[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    const segments = pointerSegments(e.instancePath);
+    let path = formatPath(segments);
+    let message: string;
+    if (e.keyword === 'additionalProperties') {
+      path = formatPath([...segments, e.params.additionalProperty]);
+      message = `unknown field "${path}"`;
+    } else if (e.keyword === 'required') {
+      path = formatPath([...segments, e.params.missingProperty]);
+      message = 'Required value';
+    } else if (e.keyword === 'enum') {
+      message = `Unsupported value: ${JSON.stringify(e.data)}: supported values: ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    } else {
+      message = `Invalid value: ${JSON.stringify(e.data)}: ${e.message}`;
+    }
+    const line = `${path}: ${message}`;
+    if (!seen.has(line)) out.push({ path, message });
+    seen.add(line);
+  }
+  return out;
+}
+
+let shared: ManifestValidator | undefined;
+
+/**
+ * Validates manifests against the vendored schemas (Kubernetes 1.28 core kinds, Istio 1.30.3 and
+ * Prometheus Operator 0.93.0 CRDs, with CEL rules). The schemas are compiled once per process.
+ *
+ * @param objects plain manifests, e.g. `Testing.synth(chart)` or `chart.toJson()`
+ * @param options extra CRDs, or accept unknown kinds
+ * @default options - the process-wide validator with the vendored schemas only
+ */
+export function validateManifests(objects: ReadonlyArray<any>, options?: ManifestValidatorOptions): ValidationResult {
+  const validator = options ? new ManifestValidator(options) : (shared ??= new ManifestValidator());
+  return validator.validate(objects);
+}
+
+/** Synthesizes `chart` (running its construct validations) and validates the result. */
+export function validateChart(chart: Chart, options?: ManifestValidatorOptions): ValidationResult {
+  return validateManifests(chart.toJson(), options);
+}
+
+/** One line per error: `Kind ns/name: path: message`. */
+export function formatValidationErrors(result: ValidationResult): string {
+  return result.errors.map((e) => `${e.object}: ${e.path}: ${e.message}`).join('\n');
+}
+
+/** Throws an Error listing every problem when `objects` would not be accepted. */
+export function assertValidManifests(objects: ReadonlyArray<any>, options?: ManifestValidatorOptions): void {
+  const result = validateManifests(objects, options);
+  if (!result.valid) {
+    throw new Error(`${result.errors.length} manifest validation error(s):\n${formatValidationErrors(result)}`);
+  }
+}
+
+/** Schema validation as a cdk8s construct validation, so `app.synth()` / `cdk8s synth` fail on it. */
+export class ManifestValidation {
+  /**
+   * Adds a validation to `chart` that checks every API object in it when the app synthesizes.
+   * @param chart the chart whose objects are checked
+   * @param options extra CRDs, or accept unknown kinds
+   */
+  public static attach(chart: Chart, options?: ManifestValidatorOptions): void {
+    chart.node.addValidation({
+      validate: () => {
+        const objects = chart.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart);
+        const result = validateManifests(objects.map((o) => o.toJson()), options);
+        return result.errors.map((e) => `${e.object}: ${e.path}: ${e.message}`);
+      },
+    });
+  }
+
+  private constructor() {}
+}
