@@ -124,9 +124,16 @@ describe('ServiceLevelObjectives bad input', () => {
       .toThrow("prop 'latency.percent' is 100, which is not a percentage strictly between 0 and 100");
   });
 
-  test('fails when the objective is too loose for a 14.4× page to ever fire', () => {
-    expect(() => slo({ availability: { percent: 90 } }))
-      .toThrow("prop 'availability.percent' is 90, which leaves an error budget of 10%, so a 14.4× burn rate would need more than 100% bad requests");
+  test('a loose objective (90%) keeps only the tiers that can fire: 6× (60% bad), not 14.4× (144% bad)', () => {
+    const { s, rule } = slo({ availability: undefined, latency: { percent: 90, threshold: Duration.millis(100) } });
+    expect(s.alerts.map((a) => [a.alert, a.severity])).toEqual([['LatencyErrorBudgetBurn', 'warning']]);
+    expect(s.alerts[0].expr).toContain('> (6 * 0.1)');
+    for (const { expr } of ruleExpressions([rule()])) expect(promqlErrors(expr)).toEqual([]);
+  });
+
+  test('fails when the objective is too loose for any burn-rate alert to ever fire', () => {
+    expect(() => slo({ availability: { percent: 80 } }))
+      .toThrow("prop 'availability.percent' is 80, which leaves an error budget of 20%, so even a 6× burn rate would need more than 100% bad requests and no alert could ever fire. Fix: use an objective above 83.33%");
   });
 
   test('fails when the latency threshold is not a declared bucket', () => {

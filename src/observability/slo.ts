@@ -205,6 +205,7 @@ export class ServiceLevelObjectives extends Construct {
       const budget = num((100 - sli.percent) / 100);
       const alert = `${sli.slo === 'availability' ? 'Availability' : 'Latency'}ErrorBudgetBurn`;
       BURN_RATE_TIERS.forEach((tier, i) => {
+        if (!firingTiers(sli.percent).includes(tier)) return;
         const threshold = `(${num(tier.factor)} * ${budget})`;
         const over = (w: string) => `${sli.record(w)}${selector(scope_)} > ${threshold}`;
         const expr = `${over(tier.longWindow)}\nand\n${over(tier.shortWindow)}`;
@@ -245,13 +246,23 @@ function requireObjective(ref: PropRef, percent: number): number {
     throw propError(ref.construct, ref.path, ref.prop, percent, 'is not a percentage strictly between 0 and 100',
       'state the share of good requests as a percentage below 100, e.g. 99.9 (100% leaves no error budget to alert on)');
   }
-  const fastest = BURN_RATE_TIERS[0].factor;
-  if (fastest * (100 - percent) >= 100) {
+  // A tier whose threshold needs more than 100% bad requests can never fire: it is left out (see
+  // firingTiers). Only an objective so loose that no tier can fire is refused.
+  if (firingTiers(percent).length === 0) {
+    const slowest = Math.min(...BURN_RATE_TIERS.map((t) => t.factor));
     throw propError(ref.construct, ref.path, ref.prop, percent,
-      `leaves an error budget of ${num(100 - percent)}%, so a ${fastest}× burn rate would need more than 100% bad requests and the page could never fire`,
-      `use an objective above ${num(100 - 100 / fastest)}% (e.g. 99), or alert on this service some other way`);
+      `leaves an error budget of ${num(100 - percent)}%, so even a ${slowest}× burn rate would need more than 100% bad requests and no alert could ever fire`,
+      `use an objective above ${(100 - 100 / slowest).toFixed(2)}% (e.g. 99), or alert on this service some other way`);
   }
   return percent;
+}
+
+/**
+ * The burn-rate tiers that can fire for an objective: at 90% (a 10% budget) a 14.4× burn would
+ * need 144% bad requests, so only the 6× tier (60%) is kept.
+ */
+function firingTiers(percent: number): BurnRateTier[] {
+  return BURN_RATE_TIERS.filter((t) => t.factor * (100 - percent) < 100);
 }
 
 function requireBuckets(ref: PropRef, buckets: number[]): number[] {
