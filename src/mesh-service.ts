@@ -1,8 +1,9 @@
 import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { DestinationRule, DestinationRuleSpec } from '../imports/networking.istio.io';
 import { duplicateMeshServices } from './analysis/mesh-services';
+import { register, registered } from './analysis/registry';
 import { propError } from './errors';
 import { HealthProbe } from './health-probe';
 import { checkDestinationTls, destinationTlsOf } from './analysis/mtls';
@@ -183,7 +184,8 @@ export class MeshService extends Construct implements IMeshService {
     });
 
     props.versions.forEach((v, i) => this.declareVersion(v, `versions[${i}]`));
-    this.node.addValidation({ validate: () => duplicateMeshServices(this, (c: IConstruct) => MeshService.isMeshService(c)) });
+    register(KIND, this);
+    this.node.addValidation({ validate: () => duplicateMeshServices(this, registered<MeshService>(this, KIND)) });
     // IST0113/IST0128 need every PeerAuthentication in the app, so they run at synth.
     this.node.addValidation({ validate: () => checkDestinationTls(this) });
   }

@@ -1,7 +1,8 @@
 import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { VirtualService } from '../imports/networking.istio.io';
-import { analyzeRouting, ROUTING_SOURCE, RoutingSource } from './analysis/routing';
+import { register } from './analysis/registry';
+import { analyzeRouting, ROUTING_SOURCE, ROUTING_SOURCE_KIND, RoutingSource } from './analysis/routing';
 import { propError } from './errors';
 import { IMeshService } from './mesh-service';
 import { toVirtualServiceSpec } from './routing/istio';
@@ -82,6 +83,7 @@ export class TrafficSplit extends Construct implements RoutingSource {
       // Lazy: rules added later with addRule() are rendered too.
       spec: Lazy.any({ produce: () => toVirtualServiceSpec(this._routingModel()) }),
     });
+    register(ROUTING_SOURCE_KIND, this);
     this.node.addValidation({ validate: () => analyzeRouting(this) });
   }
 

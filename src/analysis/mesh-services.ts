@@ -13,11 +13,8 @@ export interface MeshServiceIdentity {
  * no code for this; IST0116 DeploymentAssociatedToMultipleServices is the nearest runtime effect.)
  * @internal
  */
-export function duplicateMeshServices(self: MeshServiceIdentity, isMeshService: (c: IConstruct) => boolean): string[] {
-  const twins = self.node.root.node.findAll()
-    .filter((c) => (c as unknown) !== self && isMeshService(c))
-    .map((c) => c as unknown as MeshServiceIdentity)
-    .filter((o) => o.serviceName === self.serviceName && o.namespace === self.namespace);
+export function duplicateMeshServices(self: MeshServiceIdentity, all: readonly MeshServiceIdentity[]): string[] {
+  const twins = all.filter((o) => o !== self && o.serviceName === self.serviceName && o.namespace === self.namespace);
   return twins.map((o) =>
     `MeshService '${self.node.path}': service "${self.serviceName}" in namespace ${JSON.stringify(self.namespace ?? '(none)')} is also declared by '${o.node.path}'. ` +
     'Fix: give one of them a different serviceName, or declare both versions on one MeshService.');

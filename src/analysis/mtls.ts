@@ -3,7 +3,8 @@
 import { IConstruct } from 'constructs';
 import type { IMeshService } from '../mesh-service';
 import { DestinationTls, DestinationTlsMode } from '../security/destination-tls';
-import { MtlsMode, PeerAuthentication } from '../security/peer-authentication';
+import { MtlsMode, PEER_AUTHENTICATION, PeerAuthentication } from '../security/peer-authentication';
+import { registered } from './registry';
 
 /** Istio's root namespace: a selector-less PeerAuthentication there is mesh-wide. @internal */
 export const MESH_ROOT_NAMESPACE = 'istio-system';
@@ -28,7 +29,7 @@ export interface MtlsSubject extends IMeshService {
  * @internal
  */
 export function effectiveMtls(root: IConstruct, svc: IMeshService): EffectiveMtls {
-  const policies = root.node.findAll().filter((c): c is PeerAuthentication => c instanceof PeerAuthentication);
+  const policies = registered<PeerAuthentication>(root, PEER_AUTHENTICATION);
   const scopes: Array<(p: PeerAuthentication) => boolean> = [
     (p) => p.namespace === svc.namespace && p.service?.serviceName === svc.serviceName,
     (p) => p.namespace === svc.namespace && p.namespaceWide,

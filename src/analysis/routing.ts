@@ -2,6 +2,7 @@
 // whole app: versions added later with addVersion(), other TrafficSplits. They read the routing
 // model, not rendered YAML, so each message names the construct and the prop to change.
 import { IConstruct } from 'constructs';
+import { registered } from './registry';
 import { propError, show } from '../errors';
 import { IMeshService } from '../mesh-service';
 import { MatchModel, RoutingModel, RuleModel, StringMatch, StringMatchKind } from '../routing/model';
@@ -9,6 +10,8 @@ import { re2Problem } from '../routing/re2';
 
 /** Marks constructs that render routing for a host (found across the app for IST0109). @internal */
 export const ROUTING_SOURCE = Symbol.for('cdk8s-mesh.RoutingSource');
+/** The registry kind routing sources record themselves under (analysis/registry.ts). @internal */
+export const ROUTING_SOURCE_KIND = 'RoutingSource';
 
 /** A construct whose routing these checks read. @internal */
 export interface RoutingSource extends IConstruct {
@@ -119,8 +122,7 @@ function conflictingHosts(source: RoutingSource, err: Report): string[] {
     return `${m.serviceName}.${m.serviceNamespace ?? 'default'}`;
   };
   const mine = hostOf(source);
-  const first = source.node.root.node.findAll().find((c): c is RoutingSource =>
-    (c as Partial<RoutingSource>)[ROUTING_SOURCE] !== undefined && hostOf(c as RoutingSource) === mine);
+  const first = registered<RoutingSource>(source, ROUTING_SOURCE_KIND).find((c) => hostOf(c) === mine);
   if (!first || first === source) return [];
   return [err('IST0109 ConflictingMeshGatewayVirtualServiceHosts', 'service', source.service.serviceName,
     `is already routed by '${first.node.path}': two VirtualServices for host ${mine}.svc.cluster.local on the mesh gateway conflict`,

@@ -1,9 +1,10 @@
 import { Chart } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { Telemetry, TelemetrySpec } from '../../imports/telemetry.istio.io';
 import { propError } from '../errors';
 import type { IMeshService } from '../mesh-service';
 import { PropRef, requireDns1123Label } from '../names';
+import { register, registered } from '../analysis/registry';
 
 /** Options of `AccessLogging.enabled()`. */
 export interface AccessLoggingOptions {
@@ -146,12 +147,12 @@ export class MeshTelemetry extends Construct {
       tracing: props.tracing ? [props.tracing._toKube(ref('tracing'))] : undefined,
     };
     this.telemetry = new Telemetry(this, 'Resource', { metadata: { name: this.name }, spec });
+    register(KIND, this);
     this.node.addValidation({ validate: () => this.analyze() });
   }
 
   private analyze(): string[] {
-    const peers = this.node.root.node.findAll()
-      .filter((c: IConstruct): c is MeshTelemetry => c instanceof MeshTelemetry && c.namespace === this.namespace);
+    const peers = registered<MeshTelemetry>(this, KIND).filter((c) => c.namespace === this.namespace);
     const ns = JSON.stringify(this.namespace ?? '');
     const names = (list: MeshTelemetry[]) => list.map((t) => JSON.stringify(t.name)).join(', ');
     const same = peers.filter((t) => t.selectedApp === this.selectedApp);

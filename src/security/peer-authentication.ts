@@ -9,6 +9,10 @@ import {
 import { propError } from '../errors';
 import type { IMeshService } from '../mesh-service';
 import { PropRef, requireDns1123Label, requirePort } from '../names';
+import { register, registered } from '../analysis/registry';
+
+/** The registry kind PeerAuthentications record themselves under. @internal */
+export const PEER_AUTHENTICATION = 'PeerAuthentication';
 
 /**
  * How a workload's sidecar accepts inbound connections.
@@ -106,6 +110,7 @@ export class PeerAuthentication extends Construct {
       metadata: { name: this.name, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
+    register(PEER_AUTHENTICATION, this);
     this.node.addValidation({ validate: () => checkSinglePolicyPerScope(this) });
   }
 
@@ -171,8 +176,8 @@ function requireMode(ref: PropRef, mode: MtlsMode): MtlsMode {
  */
 function checkSinglePolicyPerScope(policy: PeerAuthentication): string[] {
   const scope = (p: PeerAuthentication) => p.service?.serviceName;
-  const same = policy.node.root.node.findAll()
-    .filter((c): c is PeerAuthentication => c instanceof PeerAuthentication && c.namespace === policy.namespace && scope(c) === scope(policy));
+  const same = registered<PeerAuthentication>(policy, PEER_AUTHENTICATION)
+    .filter((c) => c.namespace === policy.namespace && scope(c) === scope(policy));
   if (same.length > 1 && same[0] !== policy) {
     const what = policy.namespaceWide ? 'namespace-wide PeerAuthentication' : `PeerAuthentication for service ${JSON.stringify(scope(policy))}`;
     return [`PeerAuthentication '${policy.node.path}': namespace ${JSON.stringify(policy.namespace)} already has the ${what} '${same[0].node.path}'; `
