@@ -2,7 +2,6 @@
 // and ajv-compatible. Nothing here is compiled until a kind is first validated.
 import * as fs from 'fs';
 import * as path from 'path';
-import * as YAML from 'yaml';
 
 /** A JSON schema node (OpenAPI v2 / v3 subset used by Kubernetes). */
 export type SchemaNode = { [key: string]: any };
@@ -82,6 +81,8 @@ export interface CrdVersion {
 
 /** Every `CustomResourceDefinition` document in the given YAML files. */
 export function readCrdDocuments(files: string[]): SchemaNode[] {
+  // required here, not at the top: importing the package must not load the YAML parser
+  const YAML = require('yaml') as typeof import('yaml'); // eslint-disable-line @typescript-eslint/no-require-imports
   const docs: SchemaNode[] = [];
   for (const file of files) {
     for (const doc of YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'))) {

@@ -1,12 +1,22 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
-import { re2RegExpEngine } from '../routing/re2';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ApiObject, Chart } from 'cdk8s';
-import { checkStructural, formatPath, PathError } from './structural';
+import { re2RegExpEngine } from '../routing/re2';
+import type { PathError } from './structural';
 import {
   ajvSchemaFor, CrdVersion, crdVersions, gvkKey, K8S_SCHEMA_ID, loadKubernetesDefinitions,
   packageRoot, readCrdDocuments, SchemaNode, vendoredCrdFiles,
 } from './schemas';
+
+// ajv, ajv-formats and the CEL evaluator (structural.ts) cost ~170 ms to load: they are required on
+// the first validation, not when the package is imported — `npm run synth` never validates.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const heavy = () => ({
+  Ajv: (require('ajv') as typeof import('ajv')).default,
+  addFormats: (require('ajv-formats') as typeof import('ajv-formats')).default,
+  structural: require('./structural') as typeof import('./structural'),
+});
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** One reason an object would be rejected by the API server. */
 export interface ValidationError {
@@ -83,7 +93,7 @@ export class ManifestValidator {
       validated++;
       const found: PathError[] = [];
       if (!compiled.check(obj)) found.push(...ajvErrors(compiled.check.errors ?? []));
-      if (compiled.crd) found.push(...checkStructural(compiled.crd.structural, obj));
+      if (compiled.crd) found.push(...heavy().structural.checkStructural(compiled.crd.structural, obj));
       for (const e of found) errors.push({ object: name, ...e });
     }
     return { valid: errors.length === 0, validated, errors, unvalidated };
@@ -98,6 +108,7 @@ export class ManifestValidator {
     if (!this.state) {
       const root = packageRoot();
       const k8s = loadKubernetesDefinitions(root);
+      const { Ajv, addFormats } = heavy();
       const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, code: { regExp: re2RegExpEngine } });
       addFormats(ajv);
       for (const f of ['int32', 'int64', 'uint32', 'double', 'float', 'int-or-string']) ajv.addFormat(f, true);
@@ -144,13 +155,13 @@ function ajvErrors(errors: ErrorObject[]): PathError[] {
   const seen = new Set<string>();
   for (const e of errors) {
     const segments = pointerSegments(e.instancePath);
-    let path = formatPath(segments);
+    let path = heavy().structural.formatPath(segments);
     let message: string;
     if (e.keyword === 'additionalProperties') {
-      path = formatPath([...segments, e.params.additionalProperty]);
+      path = heavy().structural.formatPath([...segments, e.params.additionalProperty]);
       message = `unknown field "${path}"`;
     } else if (e.keyword === 'required') {
-      path = formatPath([...segments, e.params.missingProperty]);
+      path = heavy().structural.formatPath([...segments, e.params.missingProperty]);
       message = 'Required value';
     } else if (e.keyword === 'enum') {
       message = `Unsupported value: ${JSON.stringify(e.data)}: supported values: ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
