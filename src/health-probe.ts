@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { propError } from './errors';
 import { PropRef, requireHttpPath, requirePort, requirePositiveInteger } from './names';
 
 /**
@@ -37,22 +38,31 @@ export interface HealthProbeOptions {
 /**
  * A liveness, readiness or startup probe of a MeshService's pods, or none.
  *
- * HTTP probes keep working under STRICT mTLS: the Istio sidecar injector rewrites them to go
- * through the sidecar's status port (istio.io "Health Checking of Istio Services").
+ * HTTP and TCP probes keep working under STRICT mTLS: the Istio sidecar injector rewrites them to
+ * go through the sidecar's status port (istio.io "Health Checking of Istio Services").
  */
 export class HealthProbe {
-  /** An HTTP GET probe on `path` (e.g. `/health`). */
+  /** An HTTP GET probe on `path` (e.g. `/health`): the default for HTTP services. */
   public static httpGet(path: string, options: HealthProbeOptions = {}): HealthProbe {
-    return new HealthProbe(path, options);
+    return new HealthProbe('http', path, options);
+  }
+
+  /**
+   * A TCP connect probe on the port: the default for gRPC services (cdk8s-plus-28 cannot render
+   * Kubernetes' native `grpc` probe; add it with `ApiObject.of(deployment).addJsonPatch()`).
+   */
+  public static tcp(options: HealthProbeOptions = {}): HealthProbe {
+    return new HealthProbe('tcp', undefined, options);
   }
 
   /** No probe: removes a default one. */
   public static none(): HealthProbe {
-    return new HealthProbe(undefined, {});
+    return new HealthProbe('none', undefined, {});
   }
 
   private constructor(
-    /** The HTTP path, or undefined for no probe. */
+    private readonly kind: 'http' | 'tcp' | 'none',
+    /** The HTTP path of an `httpGet` probe. */
     public readonly path: string | undefined,
     /** Port and timings. */
     public readonly options: HealthProbeOptions,
@@ -63,17 +73,30 @@ export class HealthProbe {
    * @internal
    */
   public _toProbe(ref: PropRef, defaultPort: number): kplus.Probe | undefined {
-    if (this.path === undefined) return undefined;
-    requireHttpPath({ ...ref, prop: `${ref.prop}.path` }, this.path);
+    if (this.kind === 'none') return undefined;
+    const sub = (prop: string): PropRef => ({ ...ref, prop: `${ref.prop}.${prop}` });
     const o = this.options;
-    const port = o.port === undefined ? defaultPort : requirePort({ ...ref, prop: `${ref.prop}.port` }, o.port);
-    if (o.failureThreshold !== undefined) requirePositiveInteger({ ...ref, prop: `${ref.prop}.failureThreshold` }, o.failureThreshold);
-    return kplus.Probe.fromHttpGet(this.path, {
-      port,
-      initialDelaySeconds: o.initialDelay,
-      periodSeconds: o.period,
-      timeoutSeconds: o.timeout,
+    const port = o.port === undefined ? defaultPort : requirePort(sub('port'), o.port);
+    if (o.failureThreshold !== undefined) requirePositiveInteger(sub('failureThreshold'), o.failureThreshold);
+    const timings = {
+      // Probe timings are whole seconds in the Pod API; period and timeout are at least 1.
+      initialDelaySeconds: wholeSeconds(sub('initialDelay'), o.initialDelay, 0),
+      periodSeconds: wholeSeconds(sub('period'), o.period, 1),
+      timeoutSeconds: wholeSeconds(sub('timeout'), o.timeout, 1),
       failureThreshold: o.failureThreshold,
-    });
+    };
+    if (this.kind === 'tcp') return kplus.Probe.fromTcpSocket({ port, ...timings });
+    requireHttpPath(sub('path'), this.path!);
+    return kplus.Probe.fromHttpGet(this.path!, { port, ...timings });
   }
+}
+
+function wholeSeconds(ref: PropRef, d: Duration | undefined, min: number): Duration | undefined {
+  if (d === undefined) return undefined;
+  const ms = d.toMilliseconds({ integral: false });
+  if (ms % 1000 !== 0 || ms / 1000 < min) {
+    throw propError(ref.construct, ref.path, ref.prop, d.toHumanString(), `is not a whole number of seconds ≥ ${min} (the Pod API counts probe timings in seconds)`,
+      `use e.g. Duration.seconds(${Math.max(min, Math.ceil(ms / 1000))})`);
+  }
+  return d;
 }

@@ -7,10 +7,11 @@ import { register, registered } from './analysis/registry';
 import { propError } from './errors';
 import { HealthProbe } from './health-probe';
 import { checkDestinationTls, destinationTlsOf } from './analysis/mtls';
-import { PropRef, requireDns1035Label, requirePort } from './names';
+import { PropRef, requireDns1035Label, requireLabels, requirePort } from './names';
 import { addMetricsMergeAnnotations, MetricsEndpoint, ServiceMetrics } from './observability/metrics';
 import { DestinationTls } from './security/destination-tls';
 import { createVersionDeployment, MeshServiceVersionOptions } from './workload';
+import { guardDuplicateObjects } from './analysis/duplicate-objects';
 
 /**
  * The application protocol of a MeshService's port. Istio reads it from the Service port's
@@ -48,12 +49,12 @@ export interface MeshServiceProps {
   readonly protocol?: MeshProtocol;
   /**
    * Liveness probe.
-   * @default HealthProbe.httpGet('/health')
+   * @default HealthProbe.httpGet('/health'); HealthProbe.tcp() for MeshProtocol.GRPC
    */
   readonly liveness?: HealthProbe;
   /**
    * Readiness probe.
-   * @default HealthProbe.httpGet('/ready')
+   * @default HealthProbe.httpGet('/ready'); HealthProbe.tcp() for MeshProtocol.GRPC
    */
   readonly readiness?: HealthProbe;
   /**
@@ -70,7 +71,7 @@ export interface MeshServiceProps {
    * Where the application serves Prometheus metrics. Pods get Istio's metrics-merging annotations
    * (`prometheus.io/scrape|port|path`); `MeshMonitor` and `ServiceLevelObjectives` read it.
    * @see https://istio.io/latest/docs/ops/integrations/prometheus/
-   * @default MetricsEndpoint.http() — GET /metrics on the service port
+   * @default MetricsEndpoint.http() — GET /metrics on the service port; MetricsEndpoint.none() for MeshProtocol.GRPC
    */
   readonly metrics?: MetricsEndpoint;
   /**
@@ -140,6 +141,7 @@ export class MeshService extends Construct implements IMeshService {
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
+    guardDuplicateObjects(this);
     Object.defineProperty(this, MESH_SERVICE, { value: true });
     const ref = (prop: string): PropRef => ({ construct: KIND, path: this.node.path, prop });
 
@@ -148,13 +150,16 @@ export class MeshService extends Construct implements IMeshService {
     this.port = requirePort(ref('port'), props.port ?? 8080);
     this.protocol = props.protocol ?? MeshProtocol.HTTP;
     this.portName = this.protocol;
-    this.labels = { ...props.labels };
-    this.metrics = (props.metrics ?? MetricsEndpoint.http())._resolve(ref('metrics'), this.port);
+    this.labels = requireLabels(ref('labels'), props.labels);
+    // A gRPC port can't answer GET /metrics or GET /health: gRPC services get TCP probes and no
+    // metrics endpoint unless one is declared (usually a separate HTTP port).
+    const grpc = this.protocol === MeshProtocol.GRPC;
+    this.metrics = (props.metrics ?? (grpc ? MetricsEndpoint.none() : MetricsEndpoint.http()))._resolve(ref('metrics'), this.port);
     this.tls = props.tls;
     this.tls?._validate(ref('tls'));
     this.probes = {
-      liveness: (props.liveness ?? HealthProbe.httpGet('/health'))._toProbe(ref('liveness'), this.port),
-      readiness: (props.readiness ?? HealthProbe.httpGet('/ready'))._toProbe(ref('readiness'), this.port),
+      liveness: (props.liveness ?? (grpc ? HealthProbe.tcp() : HealthProbe.httpGet('/health')))._toProbe(ref('liveness'), this.port),
+      readiness: (props.readiness ?? (grpc ? HealthProbe.tcp() : HealthProbe.httpGet('/ready')))._toProbe(ref('readiness'), this.port),
       startup: (props.startup ?? HealthProbe.none())._toProbe(ref('startup'), this.port),
     };
     if (!Array.isArray(props.versions) || props.versions.length === 0) {

@@ -84,3 +84,30 @@ export function requireHttpPath(ref: PropRef, value: string): string {
   }
   return value;
 }
+
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** True if `key` may be a Kubernetes label (or annotation) key: `[prefix/]name`. */
+export function isLabelKey(key: string): boolean {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) return false;
+  return name.length <= MAX_LABEL && LABEL_NAME.test(name);
+}
+
+/** Checks every key and value of a labels prop; the API server rejects the object otherwise. @internal */
+export function requireLabels(ref: PropRef, labels: { readonly [key: string]: string } | undefined): { [key: string]: string } {
+  for (const [key, value] of Object.entries(labels ?? {})) {
+    if (!isLabelKey(key)) {
+      throw propError(ref.construct, ref.path, `${ref.prop}[${JSON.stringify(key)}]`, key, 'is not a valid label key',
+        'use an optional DNS-subdomain prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' or \'.\' starting and ending alphanumeric (e.g. "team" or "acme.io/team")');
+    }
+    if (typeof value !== 'string' || !isLabelValue(value)) {
+      throw propError(ref.construct, ref.path, `${ref.prop}[${JSON.stringify(key)}]`, value, 'is not a valid label value',
+        'use at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending alphanumeric, or ""');
+    }
+  }
+  return { ...labels };
+}

@@ -8,6 +8,7 @@ import { IMeshService } from './mesh-service';
 import { toVirtualServiceSpec } from './routing/istio';
 import { RoutingModel, RuleModel } from './routing/model';
 import { normalizeRule, TrafficRouteOptions, TrafficRule } from './routing/route-options';
+import { guardDuplicateObjects } from './analysis/duplicate-objects';
 
 /** Props of a TrafficSplit. */
 export interface TrafficSplitProps {
@@ -59,6 +60,7 @@ export class TrafficSplit extends Construct implements RoutingSource {
 
   public constructor(scope: Construct, id: string, props: TrafficSplitProps) {
     super(scope, id);
+    guardDuplicateObjects(this);
     if (!props || !props.service || typeof props.service.serviceName !== 'string') {
       throw propError(KIND, this.node.path, 'service', props?.service, 'is not a MeshService', 'pass the MeshService whose traffic to route');
     }

@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { HealthProbe, MeshService, MeshServiceProps } from '../src';
 import { chart } from './util';
 
@@ -62,6 +63,30 @@ describe('MeshService bad input', () => {
 
   test('fails when the construct id is used as the service name and is not a DNS-1035 label', () => {
     expect(make({}, 'UsersService')).toThrow("MeshService 'test/UsersService': prop 'serviceName' is \"UsersService\", which is not a DNS-1035 label");
+  });
+
+  test.each([
+    ['timeout', { timeout: Duration.millis(1500) }, '"1 second 500 millis"', 'Duration.seconds(2)'],
+    ['period', { period: Duration.seconds(0) }, '"0 seconds"', 'Duration.seconds(1)'],
+    ['initialDelay', { initialDelay: Duration.millis(500) }, '"500 millis"', 'Duration.seconds(1)'],
+  ])('fails when a probe %s is not a whole number of seconds in range, before any file is written', (prop, options, value, fix) => {
+    expect(make({ readiness: HealthProbe.httpGet('/ready', options) }))
+      .toThrow(`prop 'readiness.${prop}' is ${value}, which is not a whole number of seconds`);
+    expect(make({ readiness: HealthProbe.tcp(options) })).toThrow(`Fix: use e.g. ${fix}`);
+  });
+
+  test.each([
+    [{ 'bad key': 'x' }, 'labels["bad key"]', '"bad key"', 'is not a valid label key'],
+    [{ 'acme.io/': 'x' }, 'labels["acme.io/"]', '"acme.io/"', 'is not a valid label key'],
+    [{ 'Bad_Prefix/team': 'x' }, 'labels["Bad_Prefix/team"]', '"Bad_Prefix/team"', 'is not a valid label key'],
+    [{ team: 'a b' }, 'labels["team"]', '"a b"', 'is not a valid label value'],
+    [{ team: 'x'.repeat(64) }, 'labels["team"]', JSON.stringify('x'.repeat(64)), 'is not a valid label value'],
+  ])('fails when labels are %p', (labels, prop, value, problem) => {
+    expect(make({ labels })).toThrow(`prop '${prop}' is ${value}, which ${problem}`);
+  });
+
+  test('accepts prefixed label keys and empty label values', () => {
+    expect(make({ labels: { 'acme.io/team': 'identity', 'tier': '' } })).not.toThrow();
   });
 
   test('fails when an env var name is invalid', () => {

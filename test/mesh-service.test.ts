@@ -98,7 +98,10 @@ describe('MeshService options', () => {
     expect(object(c, 'Service', 'users').spec.ports[0]).toMatchObject({ name: 'grpc', appProtocol: 'grpc', port: 9090, targetPort: 9090 });
     const container = object(c, 'Deployment', 'users-v1').spec.template.spec.containers[0];
     expect(container.ports).toEqual([{ containerPort: 9090, name: 'grpc' }]);
-    expect(container.livenessProbe.httpGet.port).toBe(9090);
+    // a gRPC port answers neither GET /health nor GET /metrics: TCP probes, no metrics by default
+    expect(container.livenessProbe.tcpSocket).toEqual({ port: 9090 });
+    expect(container.readinessProbe.tcpSocket).toEqual({ port: 9090 });
+    expect(object(c, 'Deployment', 'users-v1').spec.template.metadata.annotations).not.toHaveProperty('prometheus.io/scrape');
   });
 
   test('probes: path, port and timings are overridable, and a probe can be removed', () => {
@@ -115,6 +118,12 @@ describe('MeshService options', () => {
     expect(container.readinessProbe).toBeUndefined();
     expect(container.startupProbe.httpGet.path).toBe('/health');
     expect(container.startupProbe.failureThreshold).toBe(30);
+  });
+
+  test('a TCP probe checks the port with the given timings', () => {
+    const { c } = users({ readiness: HealthProbe.tcp({ period: Duration.seconds(5) }) });
+    const container = object(c, 'Deployment', 'users-v1').spec.template.spec.containers[0];
+    expect(container.readinessProbe).toEqual({ tcpSocket: { port: 8080 }, periodSeconds: 5, failureThreshold: 3 });
   });
 
   test('per-version replicas, env (in order), resources, command and args', () => {

@@ -87,8 +87,8 @@ describe('MeshMonitor defaults (PodMonitor on the merged endpoint)', () => {
     for (const l of SLO_AGGREGATION_LABELS.filter((x) => x !== 'namespace')) expect(MONITOR_POD_TARGET_LABELS).toContain(l);
   });
 
-  test('discovers targets through the service\'s own port name (grpc)', () => {
-    const { c, svc } = users({ protocol: MeshProtocol.GRPC });
+  test('discovers targets through the service\'s own port name (grpc, metrics on a separate HTTP port)', () => {
+    const { c, svc } = users({ protocol: MeshProtocol.GRPC, metrics: MetricsEndpoint.http({ port: 9102 }) });
     new MeshMonitor(c, 'monitor', { service: svc });
     expect(object(c, 'PodMonitor', 'users').spec.podMetricsEndpoints[0].port).toBe('grpc');
   });

@@ -10,8 +10,9 @@ import {
 } from '../../imports/monitoring.coreos.com';
 import { propError } from '../errors';
 import type { IMeshService } from '../mesh-service';
-import { PropRef, requireDns1123Label } from '../names';
+import { PropRef, requireDns1123Label, requireLabels } from '../names';
 import { ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT, requireServiceMetrics, ServiceMetrics } from './metrics';
+import { guardDuplicateObjects } from '../analysis/duplicate-objects';
 
 /**
  * Which Prometheus Operator object scrapes a MeshService.
@@ -112,6 +113,7 @@ export class MeshMonitor extends Construct {
 
   public constructor(scope: Construct, id: string, props: MeshMonitorProps) {
     super(scope, id);
+    guardDuplicateObjects(this);
     const ref = (prop: string): PropRef => ({ construct: KIND, path: this.node.path, prop });
     const service = props.service;
     const metrics: ServiceMetrics = requireServiceMetrics(ref('service'), service);
@@ -135,7 +137,7 @@ export class MeshMonitor extends Construct {
     const chartNamespace = Chart.of(this).namespace;
     const namespaceSelector = service.namespace && service.namespace !== chartNamespace
       ? { matchNames: [service.namespace] } : undefined;
-    const metadata = { name: this.name, labels: { ...props.labels, app: service.serviceName } };
+    const metadata = { name: this.name, labels: { ...requireLabels(ref('labels'), props.labels), app: service.serviceName } };
     const selector = { matchLabels: { app: service.serviceName } };
 
     if (this.kind === MonitorKind.SERVICE_MONITOR) {

@@ -3,9 +3,10 @@ import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
 import { propError, show } from '../errors';
 import type { IMeshService } from '../mesh-service';
-import { PropRef, requireDns1123Label } from '../names';
+import { PropRef, requireDns1123Label, requireLabels } from '../names';
 import { requireServiceMetrics } from './metrics';
 import { goFloat, leMatcher, num, quote, selector } from './promql';
+import { guardDuplicateObjects } from '../analysis/duplicate-objects';
 
 /** Severity label of an SLO alert, as Alertmanager routes usually expect it. */
 export enum AlertSeverity {
@@ -147,6 +148,7 @@ export class ServiceLevelObjectives extends Construct {
 
   public constructor(scope: Construct, id: string, props: ServiceLevelObjectivesProps) {
     super(scope, id);
+    guardDuplicateObjects(this);
     const ref = (prop: string): PropRef => ({ construct: KIND, path: this.node.path, prop });
     const service = props.service;
     requireServiceMetrics(ref('service'), service);
@@ -227,7 +229,7 @@ export class ServiceLevelObjectives extends Construct {
     }
 
     this.prometheusRule = new PrometheusRule(this, 'Resource', {
-      metadata: { name: this.name, labels: { ...props.labels, app: service.serviceName } },
+      metadata: { name: this.name, labels: { ...requireLabels(ref('labels'), props.labels), app: service.serviceName } },
       spec: {
         groups: [
           {

@@ -5,6 +5,7 @@ import { propError } from '../errors';
 import type { IMeshService } from '../mesh-service';
 import { PropRef, requireDns1123Label } from '../names';
 import { register, registered } from '../analysis/registry';
+import { guardDuplicateObjects } from '../analysis/duplicate-objects';
 
 /** Options of `AccessLogging.enabled()`. */
 export interface AccessLoggingOptions {
@@ -133,6 +134,7 @@ export class MeshTelemetry extends Construct {
 
   public constructor(scope: Construct, id: string, props: MeshTelemetryProps = {}) {
     super(scope, id);
+    guardDuplicateObjects(this);
     const ref = (prop: string): PropRef => ({ construct: KIND, path: this.node.path, prop });
     this.selectedApp = props.service?.serviceName;
     this.namespace = Chart.of(this).namespace;

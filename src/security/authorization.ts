@@ -10,6 +10,7 @@ import {
 import { propError, show } from '../errors';
 import type { IMeshService } from '../mesh-service';
 import { isDns1123Label, PropRef, requireDns1123Label, requirePort } from '../names';
+import { guardDuplicateObjects } from '../analysis/duplicate-objects';
 
 /** The SPIFFE trust domain of an Istio mesh installed with defaults. */
 export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
@@ -161,6 +162,7 @@ export class AuthorizationPolicy extends Construct {
 
   public constructor(scope: Construct, id: string, props: AuthorizationPolicyProps = {}) {
     super(scope, id);
+    guardDuplicateObjects(this);
     const ref = (prop: string): PropRef => ({ construct: KIND, path: this.node.path, prop });
     this.service = props.service;
     this.namespace = Chart.of(this).namespace;

@@ -2,9 +2,10 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { propError } from '../errors';
-import { PropRef, requireDns1123Label } from '../names';
+import { PropRef, requireDns1123Label, requireLabels } from '../names';
 import { MtlsMode, PeerAuthentication } from './peer-authentication';
 import { PodSecurityStandard } from './pod-security';
+import { guardDuplicateObjects } from '../analysis/duplicate-objects';
 
 /** Props of a MeshNamespace. */
 export interface MeshNamespaceProps {
@@ -67,6 +68,7 @@ export class MeshNamespace extends Construct {
 
   public constructor(scope: Construct, id: string, props: MeshNamespaceProps = {}) {
     super(scope, id);
+    guardDuplicateObjects(this);
     const ref = (prop: string): PropRef => ({ construct: KIND, path: this.node.path, prop });
     const chartNamespace = Chart.of(this).namespace;
     if (props.name === undefined && chartNamespace === undefined) {
@@ -78,7 +80,7 @@ export class MeshNamespace extends Construct {
     if (!Object.values(PodSecurityStandard).includes(level)) {
       throw propError(KIND, this.node.path, 'podSecurity', level, 'is not a Pod Security Standards level', 'use PodSecurityStandard.RESTRICTED, BASELINE or PRIVILEGED');
     }
-    const labels = { ...props.labels };
+    const labels = requireLabels(ref('labels'), props.labels);
     for (const key of [INJECTION, REVISION, ...PSS]) {
       if (key in labels) {
         throw propError(KIND, this.node.path, 'labels', key,

@@ -10,6 +10,7 @@ import { propError } from '../errors';
 import type { IMeshService } from '../mesh-service';
 import { PropRef, requireDns1123Label, requirePort } from '../names';
 import { register, registered } from '../analysis/registry';
+import { guardDuplicateObjects } from '../analysis/duplicate-objects';
 
 /** The registry kind PeerAuthentications record themselves under. @internal */
 export const PEER_AUTHENTICATION = 'PeerAuthentication';
@@ -94,6 +95,7 @@ export class PeerAuthentication extends Construct {
 
   public constructor(scope: Construct, id: string, props: PeerAuthenticationProps = {}) {
     super(scope, id);
+    guardDuplicateObjects(this);
     const ref = (prop: string): PropRef => ({ construct: KIND, path: this.node.path, prop });
     this.service = props.service;
     this.mode = requireMode(ref('mode'), props.mode ?? MtlsMode.STRICT);
