@@ -76,7 +76,7 @@ export interface MeshServiceProps {
   readonly metrics?: MetricsEndpoint;
   /**
    * Client TLS callers' sidecars use toward this service (DestinationRule `trafficPolicy.tls`).
-   * @default - DestinationTls.istioMutual(), or DestinationTls.disable() when the service's PeerAuthentication disables mTLS on its port
+   * @default - follows the workload's effective PeerAuthentication: ISTIO_MUTUAL when STRICT, DISABLE when mTLS is disabled on its port, and unset (Istio's auto mTLS) when PERMISSIVE or no policy applies
    * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#ClientTLSSettings
    */
   readonly tls?: DestinationTls;
@@ -244,10 +244,11 @@ export class MeshService extends Construct implements IMeshService {
 
   /** @internal */
   public _destinationRuleSpec(): DestinationRuleSpec {
+    const tls = destinationTlsOf(this);
     return {
       host: this.serviceName,
       subsets: this.versionNames.map((name) => ({ name, labels: { version: name } })),
-      trafficPolicy: { tls: destinationTlsOf(this)._toKube() },
+      trafficPolicy: tls && { tls: tls._toKube() },
     };
   }
 }

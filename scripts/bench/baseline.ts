@@ -3,7 +3,7 @@
 // abstraction; test/bench-baseline.test.ts proves its output stays byte-identical to MeshService's.
 import { ApiObject, Chart, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { DestinationRule, DestinationRuleSpecTrafficPolicyTlsMode } from '../../imports/networking.istio.io';
+import { DestinationRule } from '../../imports/networking.istio.io';
 
 export function handWrittenService(chart: Chart, name: string, versions: { name: string; image: string; replicas: number }[]): void {
   const scope = new kplus.ServiceAccount(chart, `${name}-sa`, {
@@ -21,7 +21,6 @@ export function handWrittenService(chart: Chart, name: string, versions: { name:
     spec: {
       host: name,
       subsets: versions.map((v) => ({ name: v.name, labels: { version: v.name } })),
-      trafficPolicy: { tls: { mode: DestinationRuleSpecTrafficPolicyTlsMode.ISTIO_UNDERSCORE_MUTUAL } },
     },
   });
   for (const v of versions) {

@@ -46,13 +46,20 @@ export function effectiveMtls(root: IConstruct, svc: IMeshService): EffectiveMtl
 }
 
 /**
- * The client TLS of `svc`'s DestinationRule: the chosen one, else ISTIO_MUTUAL — or DISABLE when
- * the workload's port has mTLS disabled (ISTIO_MUTUAL toward it would fail every request).
+ * The client TLS of `svc`'s DestinationRule, or undefined to leave it to Istio's auto mTLS: the
+ * chosen one; else ISTIO_MUTUAL when the workload's port is STRICT, DISABLE when it has mTLS
+ * disabled (ISTIO_MUTUAL toward it would fail every request). Under PERMISSIVE nothing is set:
+ * a forced ISTIO_MUTUAL turns auto mTLS off and breaks calls to pods not (yet) injected — exactly
+ * the pods a PERMISSIVE migration is for.
  * @internal
  */
-export function destinationTlsOf(svc: MtlsSubject): DestinationTls {
+export function destinationTlsOf(svc: MtlsSubject): DestinationTls | undefined {
   if (svc.tls) return svc.tls;
-  return effectiveMtls(svc.node.root, svc).mode === MtlsMode.DISABLE ? DestinationTls.disable() : DestinationTls.istioMutual();
+  switch (effectiveMtls(svc.node.root, svc).mode) {
+    case MtlsMode.STRICT: return DestinationTls.istioMutual();
+    case MtlsMode.DISABLE: return DestinationTls.disable();
+    default: return undefined;
+  }
 }
 
 /**

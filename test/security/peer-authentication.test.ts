@@ -92,12 +92,19 @@ describe('PeerAuthentication', () => {
 describe('DestinationRule TLS', () => {
   const dr = (c: Chart, name = 'users') => object(c, 'DestinationRule', name).spec.trafficPolicy.tls;
 
-  test('ISTIO_MUTUAL by default, with or without a STRICT policy', () => {
+  test('ISTIO_MUTUAL when the workload is STRICT (a policy added later counts too)', () => {
     const c = chart();
     new MeshService(c, 'users', { versions: V1 });
-    expect(dr(c)).toEqual({ mode: 'ISTIO_MUTUAL' });
     new PeerAuthentication(c, 'mtls');
     expect(dr(c)).toEqual({ mode: 'ISTIO_MUTUAL' });
+  });
+
+  test('no TLS setting (Istio auto mTLS) without a policy or under PERMISSIVE: a forced ISTIO_MUTUAL would break calls to pods without a sidecar', () => {
+    const c = chart();
+    new MeshService(c, 'users', { versions: V1 });
+    expect(object(c, 'DestinationRule', 'users').spec.trafficPolicy).toBeUndefined();
+    new PeerAuthentication(c, 'mtls', { mode: MtlsMode.PERMISSIVE });
+    expect(object(c, 'DestinationRule', 'users').spec.trafficPolicy).toBeUndefined();
   });
 
   test('the default follows a PeerAuthentication that disables mTLS on the service port (added later)', () => {
