@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { propError } from './errors';
-import { PropRef, requireHttpPath, requirePort, requirePositiveInteger } from './names';
+import { PropRef, requireAppPort, requireHttpPath, requirePositiveInteger } from './names';
 
 /**
  * Timings and port of an HTTP health probe.
@@ -76,7 +76,7 @@ export class HealthProbe {
     if (this.kind === 'none') return undefined;
     const sub = (prop: string): PropRef => ({ ...ref, prop: `${ref.prop}.${prop}` });
     const o = this.options;
-    const port = o.port === undefined ? defaultPort : requirePort(sub('port'), o.port);
+    const port = o.port === undefined ? defaultPort : requireAppPort(sub('port'), o.port);
     if (o.failureThreshold !== undefined) requirePositiveInteger(sub('failureThreshold'), o.failureThreshold);
     const timings = {
       // Probe timings are whole seconds in the Pod API; period and timeout are at least 1.

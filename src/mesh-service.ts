@@ -7,7 +7,7 @@ import { register, registered } from './analysis/registry';
 import { propError } from './errors';
 import { HealthProbe } from './health-probe';
 import { checkDestinationTls, destinationTlsOf } from './analysis/mtls';
-import { PropRef, requireDns1035Label, requireLabels, requirePort } from './names';
+import { PropRef, requireAppPort, requireDns1035Label, requireLabels } from './names';
 import { addMetricsMergeAnnotations, MetricsEndpoint, ServiceMetrics } from './observability/metrics';
 import { DestinationTls } from './security/destination-tls';
 import { createVersionDeployment, MeshServiceVersionOptions } from './workload';
@@ -147,7 +147,7 @@ export class MeshService extends Construct implements IMeshService {
 
     this.serviceName = requireDns1035Label(ref('serviceName'), props.serviceName ?? id);
     this.namespace = Chart.of(this).namespace;
-    this.port = requirePort(ref('port'), props.port ?? 8080);
+    this.port = requireAppPort(ref('port'), props.port ?? 8080);
     this.protocol = props.protocol ?? MeshProtocol.HTTP;
     this.portName = this.protocol;
     this.labels = requireLabels(ref('labels'), props.labels);

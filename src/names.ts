@@ -111,3 +111,19 @@ export function requireLabels(ref: PropRef, labels: { readonly [key: string]: st
   }
   return { ...labels };
 }
+
+/**
+ * Ports the Istio sidecar binds in every injected pod (istio.io "Ports used by Istio"): an
+ * application can't listen on them, and 15020/15090 are the metrics endpoints scraped for it.
+ */
+export const ISTIO_RESERVED_PORTS: readonly number[] = [15000, 15001, 15004, 15006, 15008, 15009, 15020, 15021, 15053, 15090];
+
+/** A port the application container listens on: 1–65535 and not one the sidecar owns. @internal */
+export function requireAppPort(ref: PropRef, value: number): number {
+  requirePort(ref, value);
+  if (ISTIO_RESERVED_PORTS.includes(value)) {
+    throw propError(ref.construct, ref.path, ref.prop, value, 'is reserved by the Istio sidecar in every injected pod',
+      `use a port outside ${ISTIO_RESERVED_PORTS.join(', ')} (e.g. 8080)`);
+  }
+  return value;
+}

@@ -70,6 +70,13 @@ export class TrafficSplit extends Construct implements RoutingSource {
     }
     this.service = props.service;
     this.namespace = Chart.of(this).namespace;
+    if (this.namespace !== undefined && props.service.namespace === undefined) {
+      // The VirtualService would have to name the host by FQDN, and the service's namespace is
+      // only decided at `kubectl apply -n`: guessing "default" routes a host that may not exist.
+      throw propError(KIND, this.node.path, 'service', props.service.serviceName,
+        `has no namespace, while this TrafficSplit lives in namespace ${JSON.stringify(this.namespace)} and must name the service by its FQDN`,
+        'give the MeshService\'s chart a namespace, or put the TrafficSplit in the same chart as the service');
+    }
     if (props.defaultRoute && 'matches' in props.defaultRoute) {
       throw propError(KIND, this.node.path, 'defaultRoute.matches', (props.defaultRoute as TrafficRule).matches,
         'is set, but the default route takes every request no rule matches', 'put matched routes in `rules`');

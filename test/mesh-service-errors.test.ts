@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { Duration } from 'cdk8s';
-import { HealthProbe, MeshService, MeshServiceProps } from '../src';
+import { HealthProbe, MeshService, MeshServiceProps, MetricsEndpoint } from '../src';
 import { chart } from './util';
 
 const V1 = { name: 'v1', image: 'ghcr.io/acme/users:1.0.0' };
@@ -47,6 +47,15 @@ describe('MeshService bad input', () => {
 
   test.each(['health', '', ' /health', '/he alth'])('fails when the liveness path is %p', (path) => {
     expect(make({ liveness: HealthProbe.httpGet(path) })).toThrow(`prop 'liveness.path' is ${JSON.stringify(path)}, which is not an absolute HTTP path. Fix: start the path with '/'`);
+  });
+
+  test.each([15006, 15020, 15021, 15090])('fails when port is %p, which the Istio sidecar owns', (port) => {
+    expect(make({ port })).toThrow(`prop 'port' is ${port}, which is reserved by the Istio sidecar in every injected pod. Fix: use a port outside 15000, 15001`);
+  });
+
+  test('fails when a probe or the metrics endpoint uses a sidecar port', () => {
+    expect(make({ liveness: HealthProbe.httpGet('/health', { port: 15021 }) })).toThrow("prop 'liveness.port' is 15021, which is reserved by the Istio sidecar");
+    expect(make({ metrics: MetricsEndpoint.http({ port: 15020 }) })).toThrow("prop 'metrics.port' is 15020, which is reserved by the Istio sidecar");
   });
 
   test('fails when the readiness probe port is out of range', () => {

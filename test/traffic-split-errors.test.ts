@@ -272,3 +272,20 @@ describe('TrafficSplit routing analysis (at synth)', () => {
     expect(synthErrors(c)).toBe('');
   });
 });
+
+describe('TrafficSplit across namespaces', () => {
+  test('fails when the service has no namespace but the TrafficSplit does (its FQDN would be a guess)', () => {
+    const app = Testing.app();
+    const svc = new MeshService(new Chart(app, 'services'), 'users', { versions: VERSIONS });
+    expect(() => new TrafficSplit(new Chart(app, 'edge', { namespace: 'edge' }), 'routing', { service: svc, defaultRoute: DEFAULT }))
+      .toThrow("TrafficSplit 'edge/routing': prop 'service' is \"users\", which has no namespace, while this TrafficSplit lives in namespace \"edge\" and must name the service by its FQDN. Fix: give the MeshService's chart a namespace");
+  });
+
+  test('a service in a namespace is routed by FQDN from another namespace', () => {
+    const app = Testing.app();
+    const svc = new MeshService(new Chart(app, 'services', { namespace: 'shop' }), 'users', { versions: VERSIONS });
+    const edge = new Chart(app, 'edge', { namespace: 'edge' });
+    new TrafficSplit(edge, 'routing', { service: svc, defaultRoute: DEFAULT });
+    expect(Testing.synth(edge)[0].spec.hosts).toEqual(['users.shop.svc.cluster.local']);
+  });
+});

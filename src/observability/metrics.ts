@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { propError } from '../errors';
-import { PropRef, requireHttpPath, requirePort } from '../names';
+import { PropRef, requireAppPort, requireHttpPath } from '../names';
 
 /**
  * Port of istio-agent's merged metrics endpoint (`/stats/prometheus`): plain HTTP, served by the
@@ -64,7 +64,7 @@ export class MetricsEndpoint {
     if (!this.enabled) return undefined;
     return {
       path: requireHttpPath({ ...ref, prop: `${ref.prop}.path` }, this.path),
-      port: requirePort({ ...ref, prop: `${ref.prop}.port` }, this.port ?? servicePort),
+      port: requireAppPort({ ...ref, prop: `${ref.prop}.port` }, this.port ?? servicePort),
     };
   }
 }
