@@ -289,3 +289,25 @@ describe('TrafficSplit across namespaces', () => {
     expect(Testing.synth(edge)[0].spec.hosts).toEqual(['users.shop.svc.cluster.local']);
   });
 });
+
+describe('TrafficSplit policies Envoy would not apply', () => {
+  test('fails when fault injection shares a route with a timeout', () => {
+    const { build } = make({ defaultRoute: { ...DEFAULT, timeout: Duration.seconds(2), fault: { abort: { httpStatus: 503, percentage: 1 } } } });
+    expect(build).toThrow("TrafficSplit 'test/split': prop 'defaultRoute.fault' is \"set\", which is combined with a timeout on the same route, and Envoy turns timeouts and retries off on a route with fault injection. Fix: inject faults on a rule of its own");
+  });
+
+  test('fails when fault injection shares a route with retries', () => {
+    const { build } = make({ rules: [{ ...rule([{ headers: { 'x-chaos': StringMatch.exact('1') } }]), retries: { attempts: 3 }, fault: { delay: { fixed: Duration.seconds(1) } } }] });
+    expect(build).toThrow("prop 'rules[0].fault' is \"set\", which is combined with retries on the same route");
+  });
+
+  test('fault injection with retries turned off (attempts 0) is fine', () => {
+    const { build } = make({ defaultRoute: { ...DEFAULT, retries: { attempts: 0 }, fault: { delay: { fixed: Duration.seconds(1) } } } });
+    expect(build).not.toThrow();
+  });
+
+  test('fails when perTryTimeout is not shorter than the route timeout', () => {
+    const { build } = make({ defaultRoute: { ...DEFAULT, timeout: Duration.millis(1500), retries: { attempts: 2, perTryTimeout: Duration.seconds(2) } } });
+    expect(build).toThrow("prop 'defaultRoute.retries.perTryTimeout' is \"2000ms\", which is not shorter than the route timeout (1500ms), so no retry could ever run");
+  });
+});

@@ -144,7 +144,7 @@ export function normalizeRule(ref: PropRef, rule: TrafficRule): RuleModel {
     throw fail('name', rule.name, 'is empty', 'give a non-empty name or leave it out');
   }
   const matches = (rule.matches ?? []).map((m, i) => normalizeMatch(at(`matches[${i}]`), m));
-  return {
+  const model: RuleModel = {
     name: rule.name,
     matches,
     destinations: normalizeDestinations(at('destinations'), rule.destinations),
@@ -154,6 +154,18 @@ export function normalizeRule(ref: PropRef, rule: TrafficRule): RuleModel {
     mirror: rule.mirror === undefined ? undefined : normalizeMirror(at('mirror'), rule.mirror),
     prop: ref.prop,
   };
+  // Policies Envoy would silently not apply (Istio HTTPRoute reference: "timeouts or retries will
+  // not be enabled when faults are enabled on the client side").
+  if (model.fault && (model.timeoutMs !== undefined || (model.retries && model.retries.attempts > 0))) {
+    throw fail('fault', 'set', `is combined with ${model.timeoutMs !== undefined ? 'a timeout' : 'retries'} on the same route, and Envoy turns timeouts and retries off on a route with fault injection`,
+      'inject faults on a rule of its own (e.g. matched by a test header), or drop the timeout/retries there');
+  }
+  const perTry = model.retries?.perTryTimeoutMs;
+  if (perTry !== undefined && model.timeoutMs !== undefined && perTry >= model.timeoutMs) {
+    throw fail('retries.perTryTimeout', `${perTry}ms`, `is not shorter than the route timeout (${model.timeoutMs}ms), so no retry could ever run`,
+      'make perTryTimeout a fraction of the timeout (e.g. timeout 2s, perTryTimeout 500ms)');
+  }
+  return model;
 }
 
 function normalizeDestinations(ref: PropRef, destinations: TrafficDestination[]): DestinationModel[] {
