@@ -22,13 +22,21 @@ export interface MeshNamespaceProps {
    */
   readonly revision?: string;
   /**
-   * Pod Security Standards level enforced (and warned/audited) by the namespace's labels.
-   * Enforcing `baseline` or `restricted` needs the Istio CNI node agent: the default `istio-init`
-   * container adds NET_ADMIN and NET_RAW, which both levels reject.
+   * Pod Security Standards level the namespace's labels warn and audit at (and enforce, with
+   * `enforcePodSecurity`).
    * @default PodSecurityStandard.RESTRICTED
-   * @see https://istio.io/latest/docs/setup/additional-setup/pod-security-admission/
+   * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/
    */
   readonly podSecurity?: PodSecurityStandard;
+  /**
+   * Also enforce `podSecurity` (label `pod-security.kubernetes.io/enforce`). Off by default because
+   * enforcing `baseline` or `restricted` rejects every injected pod unless the cluster runs the
+   * Istio CNI node agent: the default `istio-init` container adds NET_ADMIN and NET_RAW. The app
+   * containers MeshService creates meet `restricted` either way.
+   * @default false - warn and audit only
+   * @see https://istio.io/latest/docs/setup/additional-setup/pod-security-admission/
+   */
+  readonly enforcePodSecurity?: boolean;
   /**
    * mTLS mode of the namespace-wide PeerAuthentication `default` created with the namespace.
    * @default MtlsMode.STRICT
@@ -52,8 +60,8 @@ const REVISION = 'istio.io/rev';
 const PSS = ['enforce', 'warn', 'audit'].map((mode) => `pod-security.kubernetes.io/${mode}`);
 
 /**
- * A Namespace in the mesh: sidecar injection on, the Pod Security Standards enforced, and a
- * namespace-wide STRICT PeerAuthentication.
+ * A Namespace in the mesh: sidecar injection on, Pod Security Standards warned and audited (enforced
+ * on request), and a namespace-wide STRICT PeerAuthentication.
  *
  * @example
  * new MeshNamespace(chart, 'namespace');   // name: the chart's namespace
@@ -96,11 +104,21 @@ export class MeshNamespace extends Construct {
     } else {
       labels[INJECTION] = 'enabled';
     }
-    for (const key of PSS) labels[key] = level;
+    for (const key of PSS) {
+      if (key.endsWith('/enforce') && !(props.enforcePodSecurity ?? false)) continue;
+      labels[key] = level;
+    }
 
     this.namespace = new kplus.Namespace(this, 'Resource', { metadata: { name: this.name, labels } });
     // Namespaces are cluster-scoped; cdk8s copies the chart's namespace onto every object.
     if (chartNamespace !== undefined) ApiObject.of(this.namespace).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    // Objects declared before this one would be written before the Namespace, and a first
+    // `kubectl apply -f` would fail on them; later ones follow it anyway. Same chart only: a
+    // dependency across charts makes cdk8s rename its output files.
+    const namespaceObject = ApiObject.of(this.namespace);
+    for (const c of Chart.of(this).node.findAll()) {
+      if (ApiObject.isApiObject(c) && c !== namespaceObject && c.metadata.namespace === this.name) c.node.addDependency(namespaceObject);
+    }
 
     if (props.peerAuthentication ?? true) {
       this.peerAuthentication = new PeerAuthentication(this, 'PeerAuthentication', {

@@ -111,9 +111,9 @@ describe('MeshNamespace', () => {
     new MeshNamespace(c, 'ns');
     const ns = object(c, 'Namespace', 'shop');
     expect(ns.metadata.namespace).toBeUndefined();
+    // warn + audit only: enforcing restricted would reject pods with istio-init (no Istio CNI)
     expect(ns.metadata.labels).toEqual({
       'istio-injection': 'enabled',
-      'pod-security.kubernetes.io/enforce': 'restricted',
       'pod-security.kubernetes.io/warn': 'restricted',
       'pod-security.kubernetes.io/audit': 'restricted',
     });
@@ -122,7 +122,7 @@ describe('MeshNamespace', () => {
 
   test('a revision replaces the injection label; PSS level, mode and PeerAuthentication are options', () => {
     const c = chart(null);
-    new MeshNamespace(c, 'ns', { name: 'legacy', revision: 'canary', podSecurity: PodSecurityStandard.BASELINE, mtlsMode: MtlsMode.PERMISSIVE });
+    new MeshNamespace(c, 'ns', { name: 'legacy', revision: 'canary', podSecurity: PodSecurityStandard.BASELINE, enforcePodSecurity: true, mtlsMode: MtlsMode.PERMISSIVE });
     const labels = object(c, 'Namespace', 'legacy').metadata.labels;
     expect(labels['istio.io/rev']).toBe('canary');
     expect(labels['istio-injection']).toBeUndefined();
@@ -136,6 +136,15 @@ describe('MeshNamespace', () => {
 
   test.each(['istio-injection', 'istio.io/rev'])('fails when label %p is given (IST0123)', (key) => {
     expect(() => new MeshNamespace(chart('shop'), 'ns', { labels: { [key]: 'x' } })).toThrow(`prop 'labels' is ${JSON.stringify(key)}, which is managed by MeshNamespace (both injection labels at once is IST0123 NamespaceMultipleInjectionLabels)`);
+  });
+
+  test('is written before objects of its namespace declared earlier in the chart, so a first kubectl apply -f works', () => {
+    const c = chart('shop');
+    new MeshService(c, 'users', { versions: [{ name: 'v1', image: 'ghcr.io/acme/users:1.0.0' }] });
+    new MeshNamespace(c, 'ns');
+    const kinds = Testing.synth(c).map((o) => o.kind);
+    expect(kinds[0]).toBe('Namespace');
+    expect(kinds).toEqual(expect.arrayContaining(['ServiceAccount', 'Service', 'DestinationRule', 'Deployment', 'PeerAuthentication']));
   });
 
   test('fails when neither a name nor a chart namespace is given', () => {
