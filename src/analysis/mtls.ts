@@ -86,7 +86,7 @@ export function checkDestinationTls(svc: MtlsSubject): string[] {
   }
   if ((tls.mode === DestinationTlsMode.SIMPLE || tls.mode === DestinationTlsMode.MUTUAL) && !tls.verifiesServer) {
     errors.push(`IST0128 NoServerCertificateVerificationDestinationLevel: ${where} has TLS mode set to ${tls.mode} but no caCertificates are set to validate server identity for host: ${svc.serviceName}. `
-      + 'Fix: set caCertificates (a CA bundle path in the sidecar) or credentialName (a Secret with ca.crt).');
+      + 'Fix: set caCertificates (a CA bundle path in the sidecar).');
   }
   return errors;
 }

@@ -21,7 +21,7 @@ export enum DestinationTlsMode {
 export interface DestinationTlsOptions {
   /**
    * Path (in the sidecar) of the CA certificates that verify the server certificate.
-   * @default - none: set this or `credentialName`, or synth fails with IST0128
+   * @default - none: synth fails with IST0128 (a `credentialName` does not count, as in istioctl)
    */
   readonly caCertificates?: string;
   /**
@@ -79,7 +79,7 @@ export class DestinationTls {
     return new DestinationTls(DestinationTlsMode.DISABLE, {});
   }
 
-  /** TLS originated by the sidecar; give `caCertificates` or `credentialName` so the server is verified. */
+  /** TLS originated by the sidecar; give `caCertificates` so the server is verified (IST0128 otherwise). */
   public static simple(options: DestinationTlsOptions = {}): DestinationTls {
     return new DestinationTls(DestinationTlsMode.SIMPLE, options);
   }
@@ -96,9 +96,13 @@ export class DestinationTls {
     public readonly options: MutualDestinationTlsOptions,
   ) {}
 
-  /** True if the server certificate is verified against a CA (SIMPLE/MUTUAL): the IST0128 condition. */
+  /**
+   * True if the server certificate is verified against `caCertificates` — exactly what istioctl's
+   * IST0128 analyzer checks (destinationrule/ca-certificates.go). A `credentialName` does not count:
+   * on a DestinationRule without a workloadSelector sidecars don't read it.
+   */
   public get verifiesServer(): boolean {
-    return this.options.caCertificates !== undefined || this.options.credentialName !== undefined;
+    return this.options.caCertificates !== undefined;
   }
 
   /**

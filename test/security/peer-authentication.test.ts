@@ -169,10 +169,16 @@ describe('DestinationRule TLS', () => {
     expect(() => Testing.synth(c)).toThrow(`IST0128 NoServerCertificateVerificationDestinationLevel: MeshService 'test/db': DestinationRule "db" has TLS mode set to ${mode} but no caCertificates are set to validate server identity for host: db`);
   });
 
-  test('a credentialName counts as server verification (the Secret carries ca.crt)', () => {
+  test('fails when only a credentialName is given: istioctl (destinationrule/ca-certificates.go) checks caCertificates only', () => {
     const c = chart();
     new MeshService(c, 'db', { versions: V1, tls: DestinationTls.simple({ credentialName: 'db-client' }) });
-    expect(dr(c, 'db')).toEqual({ mode: 'SIMPLE', credentialName: 'db-client' });
+    expect(() => Testing.synth(c)).toThrow('IST0128 NoServerCertificateVerificationDestinationLevel');
+  });
+
+  test('credentialName together with caCertificates renders both', () => {
+    const c = chart();
+    new MeshService(c, 'db', { versions: V1, tls: DestinationTls.simple({ credentialName: 'db-client', caCertificates: '/etc/ca.pem' }) });
+    expect(dr(c, 'db')).toEqual({ mode: 'SIMPLE', credentialName: 'db-client', caCertificates: '/etc/ca.pem' });
   });
 
   test('fails when MUTUAL has neither a client certificate and key nor a credentialName', () => {
