@@ -96,6 +96,11 @@ export interface IMeshService {
   readonly versionNames: string[];
   /** Where the application serves Prometheus metrics; undefined if it serves none. */
   readonly metrics?: ServiceMetrics;
+  /**
+   * Number of pods of a declared version, if known (routing analysis flags traffic to 0 pods).
+   * @default - unknown: not checked
+   */
+  replicas?(version: string): number | undefined;
 }
 
 const KIND = 'MeshService';
@@ -198,6 +203,11 @@ export class MeshService extends Construct implements IMeshService {
   /** Declared version names, in declaration order. */
   public get versionNames(): string[] {
     return [...this._deployments.keys()];
+  }
+
+  /** Number of pods of `version` (its Deployment's replicas), or undefined if it is not declared. */
+  public replicas(version: string): number | undefined {
+    return this._deployments.get(version)?.replicas;
   }
 
   /** Every version's Deployment, in declaration order. */

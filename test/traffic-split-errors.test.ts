@@ -311,3 +311,29 @@ describe('TrafficSplit policies Envoy would not apply', () => {
     expect(build).toThrow("prop 'defaultRoute.retries.perTryTimeout' is \"2000ms\", which is not shorter than the route timeout (1500ms), so no retry could ever run");
   });
 });
+
+describe('TrafficSplit traffic to a version without pods (IST0173)', () => {
+  const scaledDown = () => {
+    const c = chart();
+    const service = new MeshService(c, 'users', { versions: [VERSIONS[0], { ...VERSIONS[1], replicas: 0 }] });
+    return { c, service };
+  };
+
+  test('fails when a weighted destination has replicas: 0', () => {
+    const { c, service } = scaledDown();
+    new TrafficSplit(c, 'split', { service, defaultRoute: { destinations: [{ version: 'v1', weight: Weight.percent(50) }, { version: 'v2', weight: Weight.percent(50) }] } });
+    expect(synthErrors(c)).toContain("IST0173 DestinationRuleSubsetNotSelectPods: TrafficSplit 'test/split': prop 'defaultRoute.destinations[1].version' is \"v2\", which receives traffic, but version \"v2\" of MeshService \"users\" has replicas: 0");
+  });
+
+  test('fails when a mirror targets a version with replicas: 0', () => {
+    const { c, service } = scaledDown();
+    new TrafficSplit(c, 'split', { service, defaultRoute: { destinations: [{ version: 'v1' }], mirror: { version: 'v2', percentage: 10 } } });
+    expect(synthErrors(c)).toContain("IST0173 DestinationRuleSubsetNotSelectPods: TrafficSplit 'test/split': prop 'defaultRoute.mirror.version' is \"v2\"");
+  });
+
+  test('a scaled-down version with weight 0 is fine (a canary parked before rollout)', () => {
+    const { c, service } = scaledDown();
+    new TrafficSplit(c, 'split', { service, defaultRoute: { destinations: [{ version: 'v1', weight: Weight.percent(100) }, { version: 'v2', weight: Weight.percent(0) }] } });
+    expect(synthErrors(c)).toBe('');
+  });
+});

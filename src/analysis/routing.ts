@@ -28,6 +28,7 @@ export function analyzeRouting(source: RoutingSource): string[] {
     `${code}: ${propError(kind, source.node.path, prop, value, problem, fix).message}`;
   return [
     ...undeclaredVersions(source.service, model, err),
+    ...scaledToZero(source.service, model, err),
     ...unreachableRules(model, err),
     ...invalidRegexes(model, err),
     ...conflictingHosts(source, err),
@@ -47,6 +48,28 @@ function undeclaredVersions(service: IMeshService, model: RoutingModel, err: Rep
     }
     if (rule.mirror && !declared.includes(rule.mirror.version)) {
       out.push(err('IST0101 ReferencedResourceNotFound', `${rule.mirror.prop}.version`, rule.mirror.version, problem, fix));
+    }
+  }
+  return out;
+}
+
+/**
+ * Traffic to a version with no pods: its subset selects nothing and Envoy answers 503 "no healthy
+ * upstream" (IST0173 DestinationRuleSubsetNotSelectPods). Zero-weight and undeclared destinations
+ * are left to their own checks; a mirror to nothing is harmless but pointless, so it is flagged too.
+ */
+function scaledToZero(service: IMeshService, model: RoutingModel, err: Report): string[] {
+  if (!service.replicas) return [];
+  const empty = (version: string) => service.versionNames.includes(version) && service.replicas!(version) === 0;
+  const problem = (version: string) => `receives traffic, but version "${version}" of MeshService "${service.serviceName}" has replicas: 0, so its subset selects no pod and requests fail with 503`;
+  const fix = 'scale the version up, or give it weight 0 (Weight.percent(0)) until it has pods';
+  const out: string[] = [];
+  for (const rule of model.rules) {
+    for (const d of rule.destinations) {
+      if ((d.weight ?? 100) > 0 && empty(d.version)) out.push(err('IST0173 DestinationRuleSubsetNotSelectPods', `${d.prop}.version`, d.version, problem(d.version), fix));
+    }
+    if (rule.mirror && empty(rule.mirror.version)) {
+      out.push(err('IST0173 DestinationRuleSubsetNotSelectPods', `${rule.mirror.prop}.version`, rule.mirror.version, problem(rule.mirror.version), 'scale the version up, or drop the mirror'));
     }
   }
   return out;
