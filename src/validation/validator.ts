@@ -10,12 +10,14 @@ import {
 
 // ajv, ajv-formats and the CEL evaluator (structural.ts) cost ~170 ms to load: they are required on
 // the first validation, not when the package is imported — `npm run synth` never validates.
+// Loaded once, on first use (this sits on the per-object validation path).
+let loaded: { Ajv: typeof import('ajv').default; addFormats: typeof import('ajv-formats').default; structural: typeof import('./structural') } | undefined;
 /* eslint-disable @typescript-eslint/no-require-imports */
-const heavy = () => ({
+const heavy = () => loaded ??= {
   Ajv: (require('ajv') as typeof import('ajv')).default,
   addFormats: (require('ajv-formats') as typeof import('ajv-formats')).default,
   structural: require('./structural') as typeof import('./structural'),
-});
+};
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** One reason an object would be rejected by the API server. */
