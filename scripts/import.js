@@ -26,6 +26,13 @@ const KEEP = {
     AuthorizationPolicy: 'v1',
     Telemetry: 'v1',
   },
+  'gateway-api-1.5.1-experimental.yaml': { HTTPRoute: 'v1', Gateway: 'v1' },
+  'linkerd-edge-26.8.3-policy-crds.yaml': {
+    Server: 'v1beta3',
+    MeshTLSAuthentication: 'v1alpha1',
+    NetworkAuthentication: 'v1alpha1',
+    AuthorizationPolicy: 'v1alpha1',
+  },
   'prometheus-operator-v0.93.0-servicemonitors.yaml': { ServiceMonitor: 'v1' },
   'prometheus-operator-v0.93.0-podmonitors.yaml': { PodMonitor: 'v1' },
   'prometheus-operator-v0.93.0-prometheusrules.yaml': { PrometheusRule: 'v1' },
