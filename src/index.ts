@@ -1,22 +1,59 @@
-export * from './mesh-service';
-export * from './workload';
-export * from './health-probe';
-export * from './names';
-export * from './synth';
-export * from './traffic-split';
-export { HttpMethod, RetryOn, StringMatch, StringMatchKind } from './routing/model';
-export type { CookieMatch, HttpMatch } from './routing/model';
-export { Weight, WeightUnit } from './routing/weights';
+// The package's public API: explicit lists, nothing internal (cdk8s-plus / AWS CDK export
+// discipline). Models, analysis and backend internals are reached only through these constructs.
+
+// Choosing a data plane
+export { Mesh } from './mesh/mesh';
+export type {
+  IMeshBackend, IRendering, IRoutingRendering, IServiceRendering, NamespaceMetadata, NamespaceModel, RoutingInput, WorkloadDialect,
+} from './mesh/backend';
+export { IstioRouting, IstioSidecar } from './backends/istio/istio-sidecar';
+export type { IstioSidecarProps } from './backends/istio/istio-sidecar';
+export { ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT } from './backends/istio/metrics-merge';
+export { MONITOR_POD_TARGET_LABELS } from './backends/prometheus/monitor';
+
+// Workloads
+export { MeshProtocol, MeshService } from './mesh-service';
+export type { IMeshService, MeshServiceProps } from './mesh-service';
+export type { MeshServiceVersionOptions } from './workload';
+export { HealthProbe } from './health-probe';
+export type { HealthProbeOptions } from './health-probe';
+export { ISTIO_RESERVED_PORTS, isDns1035Label, isDns1123Label, isLabelKey, isLabelValue } from './names';
+export { synthAtomically } from './synth';
+
+// Traffic management
+export { TrafficSplit } from './traffic-split';
+export type { TrafficSplitProps } from './traffic-split';
+export { HttpMethod, RetryOn, StringMatch, StringMatchKind } from './models/routing';
+export type { CookieMatch, HttpMatch } from './models/routing';
+export { Weight, WeightUnit } from './models/weights';
 export type {
   FaultAbort, FaultDelay, FaultInjection, RetryPolicy, TrafficDestination, TrafficMirror, TrafficRouteOptions, TrafficRule,
 } from './routing/route-options';
-export * from './observability/metrics';
-export * from './observability/monitor';
-export * from './observability/slo';
-export * from './observability/telemetry';
-export * from './security/peer-authentication';
-export * from './security/destination-tls';
-export * from './security/authorization';
-export * from './security/pod-security';
-export * from './security/namespace';
-export * from './validation';
+
+// Observability
+export { MetricsEndpoint } from './observability/metrics';
+export type { MetricsEndpointOptions, ServiceMetrics } from './observability/metrics';
+export { MeshMonitor, MonitorKind, ScrapeTarget } from './observability/monitor';
+export type { MeshMonitorProps } from './observability/monitor';
+export { AlertSeverity, BURN_RATE_TIERS, SLO_AGGREGATION_LABELS, ServiceLevelObjectives } from './observability/slo';
+export type { AvailabilityObjective, BurnRateTier, LatencyObjective, ServiceLevelObjectivesProps } from './observability/slo';
+export { AccessLogging, MeshTelemetry, Tracing } from './observability/telemetry';
+export type { AccessLoggingOptions, MeshTelemetryProps, TracingOptions } from './observability/telemetry';
+
+// Security
+export { MtlsMode, PeerAuthentication } from './security/peer-authentication';
+export type { PeerAuthenticationProps, PortLevelMtls } from './security/peer-authentication';
+export { DestinationTls, DestinationTlsMode } from './security/destination-tls';
+export type { DestinationTlsOptions, MutualDestinationTlsOptions } from './security/destination-tls';
+export { AuthorizationAction, AuthorizationPolicy, Caller, DEFAULT_TRUST_DOMAIN } from './security/authorization';
+export type { AuthorizationPolicyProps, AuthorizationRuleOptions } from './security/authorization';
+export { PodSecurityStandard } from './security/pod-security';
+export type { PodSecurityOptions } from './security/pod-security';
+export { MeshNamespace } from './security/namespace';
+export type { MeshNamespaceProps } from './security/namespace';
+
+// Validation
+export {
+  assertValidManifests, formatValidationErrors, ManifestValidation, ManifestValidator, validateChart, validateManifests,
+} from './validation/validator';
+export type { ManifestValidatorOptions, ValidationError, ValidationResult } from './validation/validator';

@@ -1,17 +1,18 @@
-import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DestinationRule, DestinationRuleSpec } from '../imports/networking.istio.io';
-import { duplicateMeshServices } from './analysis/mesh-services';
-import { register, registered } from './analysis/registry';
+import { duplicateMeshServices, mixedBackends } from './analysis/mesh-services';
+import { guardDuplicateObjects } from './analysis/duplicate-objects';
 import { propError } from './errors';
 import { HealthProbe } from './health-probe';
-import { checkDestinationTls, destinationTlsOf } from './analysis/mtls';
+import { appModelOf } from './mesh/app-model';
+import type { IMeshBackend, IServiceRendering } from './mesh/backend';
+import { Mesh } from './mesh/mesh';
+import { appSelector, ServiceModel, serviceLabels, versionObjectName, versionSelector } from './models/service';
 import { PropRef, requireAppPort, requireDns1035Label, requireLabels } from './names';
-import { addMetricsMergeAnnotations, MetricsEndpoint, ServiceMetrics } from './observability/metrics';
+import { MetricsEndpoint, ServiceMetrics } from './observability/metrics';
 import { DestinationTls } from './security/destination-tls';
 import { createVersionDeployment, MeshServiceVersionOptions } from './workload';
-import { guardDuplicateObjects } from './analysis/duplicate-objects';
 
 /**
  * The application protocol of a MeshService's port. Istio reads it from the Service port's
@@ -135,14 +136,17 @@ export class MeshService extends Construct implements IMeshService {
   public readonly service: kplus.Service;
   /** The dedicated ServiceAccount: callers are authorized by its mTLS identity. */
   public readonly serviceAccount: kplus.ServiceAccount;
-  /** The DestinationRule declaring one subset per version. */
-  public readonly destinationRule: DestinationRule;
   /** The client TLS chosen in props; undefined means the default (see `MeshServiceProps.tls`). */
   public readonly tls?: DestinationTls;
+  /** The data plane this service renders for (`Mesh.of(this)` when it was created). */
+  public readonly backend: IMeshBackend;
 
   private readonly labels: { readonly [key: string]: string };
   private readonly probes: { liveness?: kplus.Probe; readiness?: kplus.Probe; startup?: kplus.Probe };
   private readonly _deployments = new Map<string, kplus.Deployment>();
+  private readonly _versionServices = new Map<string, kplus.Service>();
+  private readonly model: ServiceModel;
+  private readonly rendering: IServiceRendering;
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
@@ -154,6 +158,9 @@ export class MeshService extends Construct implements IMeshService {
     this.namespace = Chart.of(this).namespace;
     this.port = requireAppPort(ref('port'), props.port ?? 8080);
     this.protocol = props.protocol ?? MeshProtocol.HTTP;
+    if (!Object.values(MeshProtocol).includes(this.protocol)) {
+      throw propError(KIND, this.node.path, 'protocol', this.protocol, 'is not a MeshProtocol', 'use MeshProtocol.HTTP, HTTP2 or GRPC');
+    }
     this.portName = this.protocol;
     this.labels = requireLabels(ref('labels'), props.labels);
     // A gRPC port can't answer GET /metrics or GET /health: gRPC services get TCP probes and no
@@ -172,32 +179,35 @@ export class MeshService extends Construct implements IMeshService {
         'declare at least one version, e.g. [{ name: \'v1\', image: \'ghcr.io/acme/app:1.0.0\' }]');
     }
 
-    const commonLabels = { ...this.labels, 'app': this.serviceName, 'app.kubernetes.io/name': this.serviceName };
+    this.backend = Mesh._forConstruct(this, KIND, this.namespace);
+    const app = appModelOf(this);
+    this.model = {
+      kind: KIND,
+      path: this.node.path,
+      serviceName: this.serviceName,
+      namespace: this.namespace,
+      port: this.port,
+      portName: this.portName,
+      protocol: this.protocol,
+      labels: this.labels,
+      versions: [],
+      metrics: this.metrics,
+      tls: this.tls?._toModel(),
+    };
+    app.services.push(this.model);
 
+    const commonLabels = serviceLabels(this.model);
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
       metadata: { name: this.serviceName, labels: commonLabels },
       automountToken: false,
     });
-
-    this.service = new kplus.Service(this, 'Service', {
-      metadata: { name: this.serviceName, labels: commonLabels },
-      ports: [{ port: this.port, targetPort: this.port, name: this.portName, protocol: kplus.Protocol.TCP }],
-    });
-    this.service.selectLabel('app', this.serviceName);
-    // cdk8s-plus-28's ServicePort has no appProtocol; Istio reads it before the port name.
-    ApiObject.of(this.service).addJsonPatch(JsonPatch.add('/spec/ports/0/appProtocol', this.protocol));
-
-    this.destinationRule = new DestinationRule(this, 'DestinationRule', {
-      metadata: { name: this.serviceName, labels: commonLabels },
-      // Lazy: versions added later with addVersion() become subsets too.
-      spec: Lazy.any({ produce: () => this._destinationRuleSpec() }),
-    });
+    this.service = this.createService('Service', this.serviceName, commonLabels, appSelector(this.serviceName));
+    this.rendering = this.backend.renderService(this, this.model, app);
 
     props.versions.forEach((v, i) => this.declareVersion(v, `versions[${i}]`));
-    register(KIND, this);
-    this.node.addValidation({ validate: () => duplicateMeshServices(this, registered<MeshService>(this, KIND)) });
-    // IST0113/IST0128 need every PeerAuthentication in the app, so they run at synth.
-    this.node.addValidation({ validate: () => checkDestinationTls(this) });
+    this.node.addValidation({ validate: () => duplicateMeshServices(this.model, app) });
+    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend.id) });
+    this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
   }
 
   /** Declared version names, in declaration order. */
@@ -215,6 +225,14 @@ export class MeshService extends Construct implements IMeshService {
     return [...this._deployments.values()];
   }
 
+  /**
+   * The Istio DestinationRule, when the backend renders one (Istio sidecar mode: subsets for
+   * VirtualService routing; with Gateway API routing only if `tls` is set).
+   */
+  public get destinationRule(): ApiObject | undefined {
+    return this.rendering.resource;
+  }
+
   /** The Deployment of `version`; throws if the version is not declared. */
   public deployment(version: string): kplus.Deployment {
     const d = this._deployments.get(version);
@@ -226,11 +244,32 @@ export class MeshService extends Construct implements IMeshService {
   }
 
   /**
-   * Adds a version: a Deployment `<service>-<version>` and a DestinationRule subset.
+   * The Service `<service>-<version>` selecting only that version's pods, when the backend routes
+   * to Services (Gateway API routing); undefined otherwise.
+   */
+  public versionService(version: string): kplus.Service | undefined {
+    this.deployment(version);
+    return this._versionServices.get(version);
+  }
+
+  /**
+   * Adds a version: a Deployment `<service>-<version>` (and what the backend renders per version:
+   * a DestinationRule subset, or a Service `<service>-<version>`).
    * @returns the version's Deployment
    */
   public addVersion(options: MeshServiceVersionOptions): kplus.Deployment {
     return this.declareVersion(options, 'addVersion(options)');
+  }
+
+  private createService(id: string, name: string, labels: { [key: string]: string }, selector: { [key: string]: string }): kplus.Service {
+    const service = new kplus.Service(this, id, {
+      metadata: { name, labels },
+      ports: [{ port: this.port, targetPort: this.port, name: this.portName, protocol: kplus.Protocol.TCP }],
+    });
+    for (const [key, value] of Object.entries(selector)) service.selectLabel(key, value);
+    // cdk8s-plus-28's ServicePort has no appProtocol; meshes read it before the port name.
+    ApiObject.of(service).addJsonPatch(JsonPatch.add('/spec/ports/0/appProtocol', this.backend.workload.appProtocol(this.protocol)));
+    return service;
   }
 
   private declareVersion(options: MeshServiceVersionOptions, prop: string): kplus.Deployment {
@@ -245,20 +284,18 @@ export class MeshService extends Construct implements IMeshService {
       portName: this.portName,
       serviceAccount: this.serviceAccount,
       labels: this.labels,
+      podAnnotations: this.backend.workload.podAnnotations(this.model),
       ...this.probes,
     }, options);
-    if (this.metrics) addMetricsMergeAnnotations(deployment, this.metrics);
     this._deployments.set(options.name, deployment);
+    const version = { name: options.name, replicas: deployment.replicas ?? 0, image: options.image };
+    this.model.versions.push(version);
+    if (this.backend.workload.versionServices) {
+      const name = versionObjectName(this.serviceName, options.name);
+      this._versionServices.set(options.name, this.createService(`Service-${options.name}`, name,
+        { ...serviceLabels(this.model), 'app.kubernetes.io/version': options.name }, versionSelector(this.serviceName, options.name)));
+    }
+    this.rendering.versionAdded?.(version);
     return deployment;
-  }
-
-  /** @internal */
-  public _destinationRuleSpec(): DestinationRuleSpec {
-    const tls = destinationTlsOf(this);
-    return {
-      host: this.serviceName,
-      subsets: this.versionNames.map((name) => ({ name, labels: { version: name } })),
-      trafficPolicy: tls && { tls: tls._toKube() },
-    };
   }
 }

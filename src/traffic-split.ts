@@ -1,14 +1,14 @@
-import { Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { VirtualService } from '../imports/networking.istio.io';
-import { register } from './analysis/registry';
-import { analyzeRouting, ROUTING_SOURCE, ROUTING_SOURCE_KIND, RoutingSource } from './analysis/routing';
-import { propError } from './errors';
-import { IMeshService } from './mesh-service';
-import { toVirtualServiceSpec } from './routing/istio';
-import { RoutingModel, RuleModel } from './routing/model';
-import { normalizeRule, TrafficRouteOptions, TrafficRule } from './routing/route-options';
 import { guardDuplicateObjects } from './analysis/duplicate-objects';
+import { mixedBackends } from './analysis/mesh-services';
+import { propError } from './errors';
+import { appModelOf } from './mesh/app-model';
+import type { IMeshBackend, IRoutingRendering, RoutingInput } from './mesh/backend';
+import { Mesh } from './mesh/mesh';
+import type { IMeshService } from './mesh-service';
+import { RoutingModel, RuleModel } from './models/routing';
+import { normalizeRule, TrafficRouteOptions, TrafficRule } from './routing/route-options';
 
 /** Props of a TrafficSplit. */
 export interface TrafficSplitProps {
@@ -30,8 +30,10 @@ const KIND = 'TrafficSplit';
 /**
  * How a MeshService's traffic is split between its versions: ordered match rules (headers, URI,
  * method, query parameters, cookies), then a weighted default route, each with optional timeout,
- * retries, fault injection and mirroring. Renders one `networking.istio.io/v1` VirtualService named
- * after the service, routing to the subsets of the service's DestinationRule.
+ * retries, fault injection and mirroring. Rendered by the chart's backend (`Mesh.of(this)`): for Istio
+ * sidecar mode one `networking.istio.io/v1` VirtualService named after the service, routing to the
+ * subsets of the service's DestinationRule; for Gateway API routing an HTTPRoute attached to the
+ * service, routing to its per-version Services.
  *
  * @example
  * new TrafficSplit(chart, 'myservice-routing', {
@@ -45,18 +47,17 @@ const KIND = 'TrafficSplit';
  *   },
  * });
  */
-export class TrafficSplit extends Construct implements RoutingSource {
+export class TrafficSplit extends Construct {
   /** The service routed. */
   public readonly service: IMeshService;
-  /** Namespace of the VirtualService (the chart's). */
+  /** Namespace of the routing object (the chart's). */
   public readonly namespace?: string;
-  /** The generated VirtualService. */
-  public readonly virtualService: VirtualService;
-  /** @internal */
-  public readonly [ROUTING_SOURCE] = KIND;
+  /** The data plane this routing renders for (`Mesh.of(this)` when it was created). */
+  public readonly backend: IMeshBackend;
 
   private readonly rules: RuleModel[] = [];
   private readonly defaultRule: RuleModel;
+  private readonly rendering: IRoutingRendering;
 
   public constructor(scope: Construct, id: string, props: TrafficSplitProps) {
     super(scope, id);
@@ -84,16 +85,23 @@ export class TrafficSplit extends Construct implements RoutingSource {
     this.defaultRule = normalizeRule(this.ref('defaultRoute'), props.defaultRoute);
     (props.rules ?? []).forEach((rule, i) => this.rules.push(normalizeRule(this.ref(`rules[${i}]`), rule)));
 
-    this.virtualService = new VirtualService(this, 'Resource', {
-      metadata: {
-        name: this.service.serviceName,
-        labels: { 'app': this.service.serviceName, 'app.kubernetes.io/name': this.service.serviceName },
-      },
-      // Lazy: rules added later with addRule() are rendered too.
-      spec: Lazy.any({ produce: () => toVirtualServiceSpec(this._routingModel()) }),
-    });
-    register(ROUTING_SOURCE_KIND, this);
-    this.node.addValidation({ validate: () => analyzeRouting(this) });
+    this.backend = Mesh._forConstruct(this, KIND, this.namespace);
+    const app = appModelOf(this);
+    const input: RoutingInput = { path: this.node.path, kind: KIND, service: this.service, model: () => this._routingModel() };
+    app.routings.push({ path: this.node.path, kind: KIND, host: `${this.service.serviceName}.${this.service.namespace ?? 'default'}`, backend: this.backend.id });
+    this.rendering = this.backend.renderRouting(this, input, app);
+    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend.id) });
+    this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
+  }
+
+  /** The Istio VirtualService, when the backend renders one (Istio sidecar mode with VirtualService routing). */
+  public get virtualService(): ApiObject | undefined {
+    return this.rendering.resource?.kind === 'VirtualService' ? this.rendering.resource : undefined;
+  }
+
+  /** The main routing object the backend rendered (VirtualService or HTTPRoute). */
+  public get resource(): ApiObject | undefined {
+    return this.rendering.resource;
   }
 
   /**
@@ -102,7 +110,9 @@ export class TrafficSplit extends Construct implements RoutingSource {
    * @returns the position of the rule among the rules (0 = tried first)
    */
   public addRule(rule: TrafficRule): number {
-    this.rules.push(normalizeRule(this.ref(`rules[${this.rules.length}]`), rule));
+    const model = normalizeRule(this.ref(`rules[${this.rules.length}]`), rule);
+    this.rendering.ruleAdded?.(model);
+    this.rules.push(model);
     return this.rules.length - 1;
   }
 

@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { propError } from './errors';
+import { podLabels, versionSelector } from './models/service';
 import { PropRef, requireDns1123Label, requireNonNegativeInteger } from './names';
 import { applyPodSecurity, containerSecurityContext, PodSecurityOptions, podSecurityContext, resolvePodSecurity } from './security/pod-security';
 
@@ -63,6 +64,8 @@ export interface WorkloadContext {
   readonly readiness?: kplus.Probe;
   readonly startup?: kplus.Probe;
   readonly labels: { readonly [key: string]: string };
+  /** Pod annotations the data plane asks for (after the package's own). */
+  readonly podAnnotations: { readonly [key: string]: string };
 }
 
 /** Default resources: small requests, a memory limit, no CPU limit. */
@@ -70,21 +73,6 @@ const DEFAULT_RESOURCES: kplus.ContainerResources = {
   cpu: { request: kplus.Cpu.millis(100) },
   memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
 };
-
-/** The labels every pod of a version carries; `app` + `version` are what Istio and Kiali read. @internal */
-export function podLabels(serviceName: string, version: string): { [key: string]: string } {
-  return {
-    'app': serviceName,
-    'version': version,
-    'app.kubernetes.io/name': serviceName,
-    'app.kubernetes.io/version': version,
-  };
-}
-
-/** The immutable selector of a version's Deployment: never cdk8s-plus's hashed metadata.addr. @internal */
-export function versionSelector(serviceName: string, version: string): { [key: string]: string } {
-  return { app: serviceName, version };
-}
 
 /**
  * Validates one version's options and creates its Deployment.
@@ -115,8 +103,8 @@ export function createVersionDeployment(scope: Construct, ref: PropRef, ctx: Wor
     select: false,
     podMetadata: {
       labels,
-      // `kubectl logs/exec` pick the app container, not istio-proxy.
-      annotations: { 'kubectl.kubernetes.io/default-container': ctx.serviceName },
+      // `kubectl logs/exec` pick the app container, not the mesh proxy.
+      annotations: { 'kubectl.kubernetes.io/default-container': ctx.serviceName, ...ctx.podAnnotations },
     },
     serviceAccount: ctx.serviceAccount,
     automountServiceAccountToken: security.automountServiceAccountToken,

@@ -74,7 +74,7 @@ export const BROKEN_CHARTS: BrokenChart[] = [
     name: 'a wrong type in a custom resource (MeshService DestinationRule host)',
     chart: () => {
       const { c, svc } = users();
-      ApiObject.of(svc.destinationRule).addJsonPatch(JsonPatch.replace('/spec/host', 42));
+      ApiObject.of(svc.destinationRule!).addJsonPatch(JsonPatch.replace('/spec/host', 42));
       return c;
     },
     kind: 'DestinationRule',
@@ -101,7 +101,7 @@ export const BROKEN_CHARTS: BrokenChart[] = [
     name: 'a missing required field in a custom resource (DestinationRule subset name)',
     chart: () => {
       const { c, svc } = users();
-      ApiObject.of(svc.destinationRule).addJsonPatch(JsonPatch.remove('/spec/subsets/0/name'));
+      ApiObject.of(svc.destinationRule!).addJsonPatch(JsonPatch.remove('/spec/subsets/0/name'));
       return c;
     },
     kind: 'DestinationRule',

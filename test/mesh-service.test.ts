@@ -168,7 +168,7 @@ describe('MeshService composition', () => {
     expect(svc.deployments.map((d) => d.name)).toEqual(['users-v1', 'users-v2']);
     expect(svc.service.name).toBe('users');
     expect(svc.serviceAccount.name).toBe('users');
-    expect(svc.destinationRule.name).toBe('users');
+    expect(svc.destinationRule!.name).toBe('users');
     expect(svc.versionNames).toEqual(['v1', 'v2']);
   });
 

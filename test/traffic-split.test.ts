@@ -38,12 +38,12 @@ describe('TrafficSplit', () => {
       spec: { hosts: ['users'] },
     });
     expect(ts.node.defaultChild).toBe(ts.virtualService);
-    expect(ts.virtualService.node.id).toBe('Resource');
+    expect(ts.virtualService!.node.id).toBe('Resource');
   });
 
   test('routes to the DestinationRule subsets of the same host', () => {
     const { vs, service } = split({ defaultRoute: AB });
-    const dr = service.destinationRule.toJson();
+    const dr = service.destinationRule!.toJson();
     const route = vs().spec.http[0].route;
     expect(route.map((r: any) => r.destination.host)).toEqual([dr.spec.host, dr.spec.host]);
     expect(route.map((r: any) => r.destination.subset)).toEqual(dr.spec.subsets.map((s: any) => s.name));

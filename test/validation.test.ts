@@ -78,7 +78,7 @@ describe('validateManifests (fast layer)', () => {
     const c = allowInvalidManifests(chart()); // deliberately broken below
     const svc = new MeshService(c, 'users', { versions: V1 });
     ApiObject.of(svc.deployment('v1')).addJsonPatch(JsonPatch.replace('/spec/replicas', 'two'));
-    ApiObject.of(svc.destinationRule).addJsonPatch(JsonPatch.replace('/spec/host', 42));
+    ApiObject.of(svc.destinationRule!).addJsonPatch(JsonPatch.replace('/spec/host', 42));
     expect(() => assertValidManifests(c.toJson())).toThrow(
       '2 manifest validation error(s):\n'
       + 'DestinationRule test/users: spec.host: Invalid value: 42: must be string\n'
@@ -89,7 +89,7 @@ describe('validateManifests (fast layer)', () => {
   test('an unknown field patched into a generated class is dropped by its toJson(), so it never reaches the manifest', () => {
     const c = chart();
     const svc = new MeshService(c, 'users', { versions: V1 });
-    ApiObject.of(svc.destinationRule).addJsonPatch(JsonPatch.add('/spec/bogusField', 1));
+    ApiObject.of(svc.destinationRule!).addJsonPatch(JsonPatch.add('/spec/bogusField', 1));
     const dr = Testing.synth(c).find((o) => o.kind === 'DestinationRule');
     expect(dr.spec).not.toHaveProperty('bogusField');
     expect(dr.spec).toMatchObject({ host: 'users', subsets: [{ name: 'v1', labels: { version: 'v1' } }] });
@@ -102,7 +102,7 @@ describe('ManifestValidation.attach (cdk8s validation)', () => {
     const c = allowInvalidManifests(new Chart(app, 'test', { namespace: 'test', disableResourceNameHashes: true }));
     ManifestValidation.attach(c);
     const svc = new MeshService(c, 'users', { versions: V1 });
-    ApiObject.of(svc.destinationRule).addJsonPatch(JsonPatch.replace('/spec/host', 42));
+    ApiObject.of(svc.destinationRule!).addJsonPatch(JsonPatch.replace('/spec/host', 42));
     expect(() => app.synth()).toThrow('DestinationRule test/users: spec.host: Invalid value: 42: must be string');
   });
 

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { Weight } from '../src';
-import { largestRemainder, resolveWeights } from '../src/routing/weights';
+import { largestRemainder, resolveWeights } from '../src/models/weights';
 
 const REF = { construct: 'TrafficSplit', path: 'test/split', prop: 'defaultRoute.destinations' };
 const resolve = (...weights: Weight[]) => resolveWeights(REF, weights);

@@ -1,17 +1,5 @@
-import * as kplus from 'cdk8s-plus-28';
 import { propError } from '../errors';
 import { PropRef, requireAppPort, requireHttpPath } from '../names';
-
-/**
- * Port of istio-agent's merged metrics endpoint (`/stats/prometheus`): plain HTTP, served by the
- * sidecar itself and never redirected to Envoy's inbound listener, so it is reachable by a
- * Prometheus outside the mesh even when the namespace enforces STRICT mTLS.
- * @see https://istio.io/latest/docs/ops/integrations/prometheus/#option-1-metrics-merging
- */
-export const ISTIO_MERGED_METRICS_PORT = 15020;
-
-/** Path of istio-agent's merged metrics endpoint (application + Envoy + agent metrics). */
-export const ISTIO_MERGED_METRICS_PATH = '/stats/prometheus';
 
 /** Options of `MetricsEndpoint.http()`. */
 export interface MetricsEndpointOptions {
@@ -36,7 +24,8 @@ export interface ServiceMetrics {
 }
 
 /**
- * Where a MeshService's application serves Prometheus metrics.
+ * Where a MeshService's application serves Prometheus metrics. Under Istio sidecar mode the pods
+ * get the metrics-merging annotations (`prometheus.io/scrape|port|path`).
  *
  * @example MetricsEndpoint.http()                       // GET /metrics on the service port (the default)
  * @example MetricsEndpoint.http({ path: '/q/metrics', port: 9090 })
@@ -67,19 +56,6 @@ export class MetricsEndpoint {
       port: requireAppPort({ ...ref, prop: `${ref.prop}.port` }, this.port ?? servicePort),
     };
   }
-}
-
-/**
- * Adds Istio's metrics-merging annotations to a Deployment's pod template. The sidecar injector
- * moves them into istio-agent's environment and points them at :15020/stats/prometheus, where the
- * agent serves the application's metrics merged with Envoy's — over plain HTTP, outside mTLS.
- * @see https://istio.io/latest/docs/ops/integrations/prometheus/#option-1-metrics-merging
- * @internal
- */
-export function addMetricsMergeAnnotations(deployment: kplus.Deployment, metrics: ServiceMetrics): void {
-  deployment.podMetadata.addAnnotation('prometheus.io/scrape', 'true');
-  deployment.podMetadata.addAnnotation('prometheus.io/port', String(metrics.port));
-  deployment.podMetadata.addAnnotation('prometheus.io/path', metrics.path);
 }
 
 /** Throws unless the service declares a metrics endpoint. @internal */

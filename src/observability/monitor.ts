@@ -1,18 +1,15 @@
-import { Chart, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import {
-  PodMonitor,
-  PodMonitorSpecPodMetricsEndpointsRelabelingsAction as PodAction,
-  PodMonitorSpecPodMetricsEndpointsScheme as PodScheme,
-  ServiceMonitor,
-  ServiceMonitorSpecEndpointsRelabelingsAction as ServiceAction,
-  ServiceMonitorSpecEndpointsScheme as ServiceScheme,
-} from '../../imports/monitoring.coreos.com';
-import { propError } from '../errors';
-import type { IMeshService } from '../mesh-service';
-import { PropRef, requireDns1123Label, requireLabels } from '../names';
-import { ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT, requireServiceMetrics, ServiceMetrics } from './metrics';
 import { guardDuplicateObjects } from '../analysis/duplicate-objects';
+import { mixedBackends } from '../analysis/mesh-services';
+import { propError } from '../errors';
+import { appModelOf } from '../mesh/app-model';
+import type { IMeshBackend, IRendering } from '../mesh/backend';
+import { Mesh } from '../mesh/mesh';
+import type { IMeshService } from '../mesh-service';
+import type { MonitorModel } from '../models/observability';
+import { PropRef, requireDns1123Label, requireLabels } from '../names';
+import { requireServiceMetrics } from './metrics';
 
 /**
  * Which Prometheus Operator object scrapes a MeshService.
@@ -38,12 +35,6 @@ export enum ScrapeTarget {
    */
   APPLICATION = 'application',
 }
-
-/**
- * Labels copied from each pod onto every scraped series (`podTargetLabels`), so SLO rules can
- * select `{app="<service>"}` and compare versions `by (app, version)`.
- */
-export const MONITOR_POD_TARGET_LABELS: readonly string[] = ['app', 'version'];
 
 /** Props of a MeshMonitor. */
 export interface MeshMonitorProps {
@@ -78,14 +69,6 @@ export interface MeshMonitorProps {
   readonly labels?: { readonly [key: string]: string };
 }
 
-/** One relabeling, shared by both monitor kinds. */
-interface Relabel {
-  readonly sourceLabels: string[];
-  readonly regex: string;
-  readonly replacement: string;
-  readonly targetLabel: string;
-}
-
 const KIND = 'MeshMonitor';
 
 /**
@@ -108,73 +91,53 @@ export class MeshMonitor extends Construct {
   public readonly port: number;
   /** HTTP path scraped. */
   public readonly path: string;
-  /** The generated PodMonitor or ServiceMonitor. */
-  public readonly resource: PodMonitor | ServiceMonitor;
+  /** The data plane the monitored service renders for. */
+  public readonly backend: IMeshBackend;
+
+  private readonly rendering: IRendering;
 
   public constructor(scope: Construct, id: string, props: MeshMonitorProps) {
     super(scope, id);
     guardDuplicateObjects(this);
     const ref = (prop: string): PropRef => ({ construct: KIND, path: this.node.path, prop });
     const service = props.service;
-    const metrics: ServiceMetrics = requireServiceMetrics(ref('service'), service);
+    requireServiceMetrics(ref('service'), service);
     this.kind = props.kind ?? MonitorKind.POD_MONITOR;
-    this.scrape = props.scrape ?? ScrapeTarget.ISTIO_MERGED;
-    this.name = requireDns1123Label(ref('name'), props.name ?? service.serviceName);
-    const merged = this.scrape === ScrapeTarget.ISTIO_MERGED;
-    this.port = merged ? ISTIO_MERGED_METRICS_PORT : metrics.port;
-    this.path = merged ? ISTIO_MERGED_METRICS_PATH : metrics.path;
-    const interval = props.interval === undefined ? undefined : intervalString(ref('interval'), props.interval);
-
-    // Targets are discovered through the app container's declared, named port (exactly one per
-    // pod); when another port is scraped — :15020 is the sidecar's and not declared, a separate
-    // metrics port may not be either — the address is rewritten to <pod IP>:<port>. (PodMonitor
-    // `portNumber` can't do it: it only keeps ports a container declares.)
-    const relabelings: Relabel[] = this.port === service.port ? [] : [
-      { sourceLabels: ['__meta_kubernetes_pod_ip'], regex: '([^:]+)', replacement: `$1:${this.port}`, targetLabel: '__address__' },
-      { sourceLabels: ['__meta_kubernetes_pod_ip'], regex: '(.+:.+)', replacement: `[$1]:${this.port}`, targetLabel: '__address__' },
-    ];
-
-    const chartNamespace = Chart.of(this).namespace;
-    const namespaceSelector = service.namespace && service.namespace !== chartNamespace
-      ? { matchNames: [service.namespace] } : undefined;
-    const metadata = { name: this.name, labels: { ...requireLabels(ref('labels'), props.labels), app: service.serviceName } };
-    const selector = { matchLabels: { app: service.serviceName } };
-
-    if (this.kind === MonitorKind.SERVICE_MONITOR) {
-      this.resource = new ServiceMonitor(this, 'Resource', {
-        metadata,
-        spec: {
-          selector,
-          namespaceSelector,
-          jobLabel: 'app',
-          podTargetLabels: [...MONITOR_POD_TARGET_LABELS],
-          endpoints: [{
-            port: service.portName,
-            path: this.path,
-            scheme: ServiceScheme.HTTP,
-            interval,
-            relabelings: relabelings.length ? relabelings.map((r) => ({ ...r, action: ServiceAction.REPLACE })) : undefined,
-          }],
-        },
-      });
-    } else {
-      this.resource = new PodMonitor(this, 'Resource', {
-        metadata,
-        spec: {
-          selector,
-          namespaceSelector,
-          jobLabel: 'app',
-          podTargetLabels: [...MONITOR_POD_TARGET_LABELS],
-          podMetricsEndpoints: [{
-            port: service.portName,
-            path: this.path,
-            scheme: PodScheme.HTTP,
-            interval,
-            relabelings: relabelings.length ? relabelings.map((r) => ({ ...r, action: PodAction.REPLACE })) : undefined,
-          }],
-        },
-      });
+    if (!Object.values(MonitorKind).includes(this.kind)) {
+      throw propError(KIND, this.node.path, 'kind', this.kind, 'is not a MonitorKind', 'use MonitorKind.POD_MONITOR or MonitorKind.SERVICE_MONITOR');
     }
+    this.scrape = props.scrape ?? ScrapeTarget.ISTIO_MERGED;
+    if (!Object.values(ScrapeTarget).includes(this.scrape)) {
+      throw propError(KIND, this.node.path, 'scrape', this.scrape, 'is not a ScrapeTarget', 'use ScrapeTarget.ISTIO_MERGED or ScrapeTarget.APPLICATION');
+    }
+    this.name = requireDns1123Label(ref('name'), props.name ?? service.serviceName);
+    const interval = props.interval === undefined ? undefined : intervalString(ref('interval'), props.interval);
+    const namespace = Chart.of(this).namespace;
+
+    this.backend = Mesh._forConstruct(this, KIND, namespace);
+    const app = appModelOf(this);
+    const model: MonitorModel = {
+      kind: KIND,
+      path: this.node.path,
+      name: this.name,
+      namespace,
+      service,
+      monitorKind: this.kind,
+      scrape: this.scrape,
+      interval,
+      labels: requireLabels(ref('labels'), props.labels),
+    };
+    const endpoint = this.backend.scrapeEndpoint(model);
+    this.port = endpoint.port;
+    this.path = endpoint.path;
+    this.rendering = this.backend.renderMonitor(this, model, endpoint, app);
+    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, namespace, this.backend.id) });
+    this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
+  }
+
+  /** The PodMonitor or ServiceMonitor the backend rendered. */
+  public get resource(): ApiObject | undefined {
+    return this.rendering.resource;
   }
 }
 

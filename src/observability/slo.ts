@@ -1,7 +1,11 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PrometheusRule, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
+import { mixedBackends } from '../analysis/mesh-services';
 import { propError, show } from '../errors';
+import { appModelOf } from '../mesh/app-model';
+import type { IMeshBackend, IRendering } from '../mesh/backend';
+import { Mesh } from '../mesh/mesh';
+import type { PrometheusRuleModel } from '../models/observability';
 import type { IMeshService } from '../mesh-service';
 import { PropRef, requireDns1123Label, requireLabels } from '../names';
 import { requireServiceMetrics } from './metrics';
@@ -139,12 +143,14 @@ interface Sli {
 export class ServiceLevelObjectives extends Construct {
   /** Name of the PrometheusRule. */
   public readonly name: string;
-  /** The generated PrometheusRule. */
-  public readonly prometheusRule: PrometheusRule;
+  /** The data plane the service renders for. */
+  public readonly backend: IMeshBackend;
   /** The recording rules, in order (record name → PromQL). */
   public readonly recordingRules: { readonly record: string; readonly expr: string }[];
   /** The alerting rules, in order (alert name, severity, PromQL). */
   public readonly alerts: { readonly alert: string; readonly severity: AlertSeverity; readonly expr: string }[];
+
+  private readonly rendering: IRendering;
 
   public constructor(scope: Construct, id: string, props: ServiceLevelObjectivesProps) {
     super(scope, id);
@@ -201,7 +207,7 @@ export class ServiceLevelObjectives extends Construct {
     this.recordingRules = slis.flatMap((sli) => windows.map((w) => ({ record: sli.record(w), expr: sli.expr(w) })));
 
     const severities = [props.fastBurnSeverity ?? AlertSeverity.CRITICAL, props.slowBurnSeverity ?? AlertSeverity.WARNING];
-    const alertRules: PrometheusRuleSpecGroupsRules[] = [];
+    const alertRules: PrometheusRuleModel[] = [];
     this.alerts = [];
     for (const sli of slis) {
       const budget = num((100 - sli.percent) / 100);
@@ -215,7 +221,7 @@ export class ServiceLevelObjectives extends Construct {
         this.alerts.push({ alert, severity, expr });
         alertRules.push({
           alert,
-          expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expr),
+          expr,
           labels: { severity, slo: sli.slo },
           annotations: {
             summary: `{{ $labels.app }} {{ $labels.version }} (namespace {{ $labels.namespace }}) burns its ${sli.slo} error budget ${num(tier.factor)}× too fast`,
@@ -228,18 +234,28 @@ export class ServiceLevelObjectives extends Construct {
       });
     }
 
-    this.prometheusRule = new PrometheusRule(this, 'Resource', {
-      metadata: { name: this.name, labels: { ...requireLabels(ref('labels'), props.labels), app: service.serviceName } },
-      spec: {
-        groups: [
-          {
-            name: `${this.name}.recording`,
-            rules: this.recordingRules.map((r) => ({ record: r.record, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
-          },
-          { name: `${this.name}.alerts`, rules: alertRules },
-        ],
-      },
-    });
+    const namespace = Chart.of(this).namespace;
+    this.backend = Mesh._forConstruct(this, KIND, namespace);
+    const app = appModelOf(this);
+    this.rendering = this.backend.renderSlo(this, {
+      kind: KIND,
+      path: this.node.path,
+      name: this.name,
+      namespace,
+      service,
+      labels: requireLabels(ref('labels'), props.labels),
+      groups: [
+        { name: `${this.name}.recording`, rules: this.recordingRules.map((r) => ({ record: r.record, expr: r.expr })) },
+        { name: `${this.name}.alerts`, rules: alertRules },
+      ],
+    }, app);
+    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, namespace, this.backend.id) });
+    this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
+  }
+
+  /** The PrometheusRule the backend rendered. */
+  public get prometheusRule(): ApiObject | undefined {
+    return this.rendering.resource;
   }
 }
 

@@ -1,11 +1,14 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Telemetry, TelemetrySpec } from '../../imports/telemetry.istio.io';
-import { propError } from '../errors';
-import type { IMeshService } from '../mesh-service';
-import { PropRef, requireDns1123Label } from '../names';
-import { register, registered } from '../analysis/registry';
 import { guardDuplicateObjects } from '../analysis/duplicate-objects';
+import { mixedBackends } from '../analysis/mesh-services';
+import { propError } from '../errors';
+import { appModelOf } from '../mesh/app-model';
+import type { IMeshBackend, IRendering } from '../mesh/backend';
+import { Mesh } from '../mesh/mesh';
+import type { IMeshService } from '../mesh-service';
+import type { TelemetryModel } from '../models/observability';
+import { PropRef, requireDns1123Label } from '../names';
 
 /** Options of `AccessLogging.enabled()`. */
 export interface AccessLoggingOptions {
@@ -34,9 +37,9 @@ export class AccessLogging {
   private constructor(private readonly disabled: boolean, private readonly providers: string[]) {}
 
   /** @internal */
-  public _toKube(ref: PropRef): NonNullable<TelemetrySpec['accessLogging']>[number] {
+  public _toModel(ref: PropRef): NonNullable<TelemetryModel['accessLogging']> {
     if (this.disabled) return { disabled: true };
-    return { providers: requireProviders({ ...ref, prop: `${ref.prop}.providers` }, this.providers).map((name) => ({ name })) };
+    return { providers: requireProviders({ ...ref, prop: `${ref.prop}.providers` }, this.providers) };
   }
 }
 
@@ -71,7 +74,7 @@ export class Tracing {
   ) {}
 
   /** @internal */
-  public _toKube(ref: PropRef): NonNullable<TelemetrySpec['tracing']>[number] {
+  public _toModel(ref: PropRef): NonNullable<TelemetryModel['tracing']> {
     if (this.disableSpanReporting) return { disableSpanReporting: true };
     const p = this.percentage;
     if (typeof p !== 'number' || !Number.isFinite(p) || p < 0 || p > 100) {
@@ -80,7 +83,7 @@ export class Tracing {
     }
     return {
       providers: this.providers === undefined ? undefined
-        : requireProviders({ ...ref, prop: `${ref.prop}.providers` }, this.providers).map((name) => ({ name })),
+        : requireProviders({ ...ref, prop: `${ref.prop}.providers` }, this.providers),
       randomSamplingPercentage: p,
     };
   }
@@ -113,7 +116,7 @@ export interface MeshTelemetryProps {
 const KIND = 'MeshTelemetry';
 
 /**
- * An Istio `Telemetry` (`telemetry.istio.io/v1`) for a namespace (no `service`) or one
+ * Access logging and tracing for a namespace (no `service`) or one
  * MeshService's workloads: access logging and tracing sampling. Synth fails like
  * `istioctl analyze` when two namespace-wide Telemetries share a namespace (IST0160) or two
  * select the same workload (IST0159).
@@ -129,8 +132,10 @@ export class MeshTelemetry extends Construct {
   public readonly namespace?: string;
   /** The selected workload's `app` label; undefined for a namespace-wide Telemetry. */
   public readonly selectedApp?: string;
-  /** The generated Telemetry. */
-  public readonly telemetry: Telemetry;
+  /** The data plane this renders for (Istio: a `telemetry.istio.io/v1` Telemetry). */
+  public readonly backend: IMeshBackend;
+
+  private readonly rendering: IRendering;
 
   public constructor(scope: Construct, id: string, props: MeshTelemetryProps = {}) {
     super(scope, id);
@@ -143,28 +148,26 @@ export class MeshTelemetry extends Construct {
       throw propError(KIND, this.node.path, 'accessLogging', undefined, 'leaves the Telemetry empty (tracing is unset too)',
         'set accessLogging: AccessLogging.enabled() and/or tracing: Tracing.randomSampling(1)');
     }
-    const spec: TelemetrySpec = {
-      selector: this.selectedApp ? { matchLabels: { app: this.selectedApp } } : undefined,
-      accessLogging: props.accessLogging ? [props.accessLogging._toKube(ref('accessLogging'))] : undefined,
-      tracing: props.tracing ? [props.tracing._toKube(ref('tracing'))] : undefined,
+    const model: TelemetryModel = {
+      kind: KIND,
+      path: this.node.path,
+      name: this.name,
+      namespace: this.namespace,
+      serviceName: this.selectedApp,
+      accessLogging: props.accessLogging ? props.accessLogging._toModel(ref('accessLogging')) : undefined,
+      tracing: props.tracing ? props.tracing._toModel(ref('tracing')) : undefined,
     };
-    this.telemetry = new Telemetry(this, 'Resource', { metadata: { name: this.name }, spec });
-    register(KIND, this);
-    this.node.addValidation({ validate: () => this.analyze() });
+    this.backend = Mesh._forConstruct(this, KIND, this.namespace);
+    const app = appModelOf(this);
+    app.add(KIND, model);
+    this.rendering = this.backend.renderTelemetry(this, model, app);
+    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend.id) });
+    this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
   }
 
-  private analyze(): string[] {
-    const peers = registered<MeshTelemetry>(this, KIND).filter((c) => c.namespace === this.namespace);
-    const ns = JSON.stringify(this.namespace ?? '');
-    const names = (list: MeshTelemetry[]) => list.map((t) => JSON.stringify(t.name)).join(', ');
-    const same = peers.filter((t) => t.selectedApp === this.selectedApp);
-    if (same.length < 2) return [];
-    if (this.selectedApp === undefined) {
-      return [`IST0160 MultipleTelemetriesWithoutWorkloadSelectors: MeshTelemetry '${this.node.path}': the Telemetries ${names(same)} in namespace ${ns} `
-        + 'have no workload selector, so which one applies to a pod is undefined. Fix: keep one namespace-wide MeshTelemetry and give the others a `service`.'];
-    }
-    return [`IST0159 ConflictingTelemetryWorkloadSelectors: MeshTelemetry '${this.node.path}': the Telemetries ${names(same)} in namespace ${ns} `
-      + `select the same workload (app=${JSON.stringify(this.selectedApp)}), so which one applies is undefined. Fix: merge them into one MeshTelemetry for that service.`];
+  /** The Telemetry object the backend rendered. */
+  public get telemetry(): ApiObject | undefined {
+    return this.rendering.resource;
   }
 }
 

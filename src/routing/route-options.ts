@@ -4,8 +4,8 @@
 import { Duration } from 'cdk8s';
 import { propError } from '../errors';
 import { PropRef, requireDns1123Label, requireNonNegativeInteger } from '../names';
-import { DestinationModel, FaultModel, HttpMatch, MirrorModel, normalizeMatch, RetryModel, RetryOn, RuleModel } from './model';
-import { resolveWeights, Weight } from './weights';
+import { DestinationModel, FaultModel, HttpMatch, MirrorModel, normalizeMatch, RetryModel, RetryOn, RuleModel } from '../models/routing';
+import { resolveWeights, Weight } from '../models/weights';
 
 /** Where a route sends requests: one version of the service, with its share of the traffic. */
 export interface TrafficDestination {

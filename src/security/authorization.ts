@@ -1,16 +1,14 @@
-import { Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import {
-  AuthorizationPolicy as AuthorizationPolicyResource,
-  AuthorizationPolicySpec,
-  AuthorizationPolicySpecAction,
-  AuthorizationPolicySpecRules,
-  AuthorizationPolicySpecRulesFromSource,
-} from '../../imports/security.istio.io';
-import { propError, show } from '../errors';
-import type { IMeshService } from '../mesh-service';
-import { isDns1123Label, PropRef, requireDns1123Label, requirePort } from '../names';
 import { guardDuplicateObjects } from '../analysis/duplicate-objects';
+import { mixedBackends } from '../analysis/mesh-services';
+import { propError, show } from '../errors';
+import { appModelOf } from '../mesh/app-model';
+import type { IMeshBackend, IRendering } from '../mesh/backend';
+import { Mesh } from '../mesh/mesh';
+import type { IMeshService } from '../mesh-service';
+import { AuthorizationModel, AuthorizationRuleModel, IdentityModel, principalOf } from '../models/authorization';
+import { isDns1123Label, PropRef, requireDns1123Label, requirePort } from '../names';
 
 /** The SPIFFE trust domain of an Istio mesh installed with defaults. */
 export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
@@ -50,6 +48,16 @@ export class Caller {
    * @internal
    */
   public _principal(ref: PropRef, trustDomain: string): string | undefined {
+    const identity = this._identity(ref);
+    return identity && principalOf(trustDomain, identity);
+  }
+
+  /**
+   * The caller's identity (namespace + ServiceAccount), or undefined for a namespace caller;
+   * throws if either is not a valid name.
+   * @internal
+   */
+  public _identity(ref: PropRef): IdentityModel | undefined {
     if (this.kind === 'meshService' && this.namespaceName === undefined) {
       throw propError(ref.construct, ref.path, ref.prop, `Caller.meshService(${this.service?.serviceName})`,
         'has no namespace, so its mTLS identity (cluster.local/ns/<namespace>/sa/<serviceaccount>) is unknown',
@@ -65,7 +73,7 @@ export class Caller {
       throw propError(ref.construct, ref.path, `${ref.prop}.serviceAccount`, sa, 'is not a ServiceAccount name (a DNS-1123 subdomain)',
         'use the ServiceAccount\'s name, e.g. "checkout"');
     }
-    return `${trustDomain}/ns/${this.namespaceName}/sa/${sa}`;
+    return { namespace: this.namespaceName, serviceAccount: sa };
   }
 }
 
@@ -133,8 +141,9 @@ const KIND = 'AuthorizationPolicy';
 const STANDARD_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
 
 /**
- * A `security.istio.io/v1` AuthorizationPolicy for one MeshService (or a whole namespace): list who
- * may call it with `allow()`, or who may not with `deny()`. Rules added later are included.
+ * Who may call one MeshService (or every workload of a namespace): list callers with `allow()`,
+ * or who may not with `deny()`. Rules added later are included. Istio renders a
+ * `security.istio.io/v1` AuthorizationPolicy; other backends their equivalent.
  *
  * @example
  * const policy = new AuthorizationPolicy(chart, 'users-callers', { service: users });
@@ -154,11 +163,11 @@ export class AuthorizationPolicy extends Construct {
   public readonly trustDomain: string;
   /** True for an explicit allow-nothing policy. */
   public readonly denyAll: boolean;
-  /** The generated CRD object. */
-  public readonly resource: AuthorizationPolicyResource;
+  /** The data plane this policy renders for. */
+  public readonly backend: IMeshBackend;
 
-  private _action?: AuthorizationAction;
-  private readonly rules: AuthorizationPolicySpecRules[] = [];
+  private readonly model: AuthorizationModel;
+  private readonly rendering: IRendering;
 
   public constructor(scope: Construct, id: string, props: AuthorizationPolicyProps = {}) {
     super(scope, id);
@@ -179,51 +188,66 @@ export class AuthorizationPolicy extends Construct {
         'create the AuthorizationPolicy in the chart of the service it protects');
     }
 
-    this.resource = new AuthorizationPolicyResource(this, 'Resource', {
-      metadata: { name: this.name },
-      spec: Lazy.any({ produce: () => this._toKube() }),
-    });
+    this.backend = Mesh._forConstruct(this, KIND, this.namespace);
+    const app = appModelOf(this);
+    this.model = {
+      kind: KIND,
+      path: this.node.path,
+      name: this.name,
+      namespace: this.namespace,
+      serviceName: this.service?.serviceName,
+      trustDomain: this.trustDomain,
+      denyAll: this.denyAll,
+      rules: [],
+    };
+    app.authorizations.push(this.model);
+    this.rendering = this.backend.renderAuthorization(this, this.model, app);
     this.node.addValidation({ validate: () => this.validateRules() });
+    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend.id) });
+    this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
   }
 
   /** The action (ALLOW, DENY), fixed by the first `allow()`/`deny()`; undefined before. */
   public get action(): AuthorizationAction | undefined {
-    return this._action;
+    return this.model.action as AuthorizationAction | undefined;
   }
 
-  /** Allows requests matching `rule`; everything no ALLOW policy matches is denied. */
-  public allow(rule: AuthorizationRuleOptions): void {
-    this.addRule(AuthorizationAction.ALLOW, rule, 'allow(rule)');
+  /** The object the backend rendered (Istio: the AuthorizationPolicy), if any. */
+  public get resource(): ApiObject | undefined {
+    return this.rendering.resource;
   }
 
-  /** Denies requests matching `rule`, whatever ALLOW policies say (DENY is evaluated first). */
-  public deny(rule: AuthorizationRuleOptions): void {
-    this.addRule(AuthorizationAction.DENY, rule, 'deny(rule)');
+  /**
+   * Allows requests matching `rule`; everything no ALLOW policy matches is denied.
+   * @returns the rule as added (callers resolved to identities)
+   */
+  public allow(rule: AuthorizationRuleOptions): AuthorizationRuleOptions {
+    return this.addRule(AuthorizationAction.ALLOW, rule, 'allow(rule)');
   }
 
-  /** @internal */
-  public _toKube(): AuthorizationPolicySpec {
-    return {
-      selector: this.service ? { matchLabels: { app: this.service.serviceName } } : undefined,
-      action: this.rules.length > 0 ? this._action as string as AuthorizationPolicySpecAction : undefined,
-      rules: this.rules.length > 0 ? this.rules : undefined,
-    };
+  /**
+   * Denies requests matching `rule`, whatever ALLOW policies say (DENY is evaluated first).
+   * @returns the rule as added
+   */
+  public deny(rule: AuthorizationRuleOptions): AuthorizationRuleOptions {
+    return this.addRule(AuthorizationAction.DENY, rule, 'deny(rule)');
   }
 
-  private addRule(action: AuthorizationAction, rule: AuthorizationRuleOptions, prop: string): void {
+  private addRule(action: AuthorizationAction, rule: AuthorizationRuleOptions, prop: string): AuthorizationRuleOptions {
     if (this.denyAll) {
       throw propError(KIND, this.node.path, 'denyAll', true, `forbids ${prop}: an allow-nothing policy has no rules`,
         'create a separate AuthorizationPolicy for the rules, or drop denyAll');
     }
-    if (this._action !== undefined && this._action !== action) {
-      throw propError(KIND, this.node.path, prop, action, `differs from the policy's action ${this._action} (one action per policy)`,
+    if (this.model.action !== undefined && this.model.action !== action) {
+      throw propError(KIND, this.node.path, prop, action, `differs from the policy's action ${this.model.action} (one action per policy)`,
         `create a separate AuthorizationPolicy for the ${action} rules`);
     }
-    this.rules.push(this.renderRule(rule ?? {}, prop));
-    this._action = action;
+    this.model.rules.push(this.ruleModel(rule ?? {}, prop));
+    this.model.action = action;
+    return rule;
   }
 
-  private renderRule(rule: AuthorizationRuleOptions, prop: string): AuthorizationPolicySpecRules {
+  private ruleModel(rule: AuthorizationRuleOptions, prop: string): AuthorizationRuleModel {
     const ref = (p: string): PropRef => ({ construct: KIND, path: this.node.path, prop: `${prop}.${p}` });
     const from = rule.from ?? [];
     const methods = rule.methods ?? [];
@@ -243,38 +267,27 @@ export class AuthorizationPolicy extends Construct {
     paths.forEach((p, i) => requirePolicyPath(ref(`paths[${i}]`), p));
     ports.forEach((p, i) => requirePort(ref(`ports[${i}]`), p));
 
-    // One source per kind: principals in one list (ORed), namespaces in another.
-    const principals: string[] = [];
+    const identities: IdentityModel[] = [];
+    const seen = new Set<string>();
     const namespaces: string[] = [];
     from.forEach((caller, i) => {
       if (!(caller instanceof Caller)) {
         throw propError(KIND, this.node.path, `${prop}.from[${i}]`, caller, 'is not a Caller',
           'use Caller.meshService(svc), Caller.serviceAccount(namespace, name) or Caller.namespace(namespace)');
       }
-      const principal = caller._principal(ref(`from[${i}]`), this.trustDomain);
-      const list = principal === undefined ? namespaces : principals;
-      const value = principal ?? caller.namespaceName!;
-      if (!list.includes(value)) list.push(value);
+      const identity = caller._identity(ref(`from[${i}]`));
+      if (identity === undefined) {
+        if (!namespaces.includes(caller.namespaceName!)) namespaces.push(caller.namespaceName!);
+      } else if (!seen.has(principalOf(this.trustDomain, identity))) {
+        seen.add(principalOf(this.trustDomain, identity));
+        identities.push(identity);
+      }
     });
-    const sources: AuthorizationPolicySpecRulesFromSource[] = [];
-    if (principals.length > 0) sources.push({ principals });
-    if (namespaces.length > 0) sources.push({ namespaces });
-
-    const hasOperation = methods.length + paths.length + ports.length > 0;
-    return {
-      from: sources.length > 0 ? sources.map((source) => ({ source })) : undefined,
-      to: hasOperation ? [{
-        operation: {
-          methods: methods.length > 0 ? [...methods] : undefined,
-          paths: paths.length > 0 ? [...paths] : undefined,
-          ports: ports.length > 0 ? ports.map(String) : undefined,
-        },
-      }] : undefined,
-    };
+    return { identities, namespaces, methods: [...methods], paths: [...paths], ports: [...ports], prop };
   }
 
   private validateRules(): string[] {
-    if (this.denyAll || this.rules.length > 0) return [];
+    if (this.denyAll || this.model.rules.length > 0) return [];
     return [propError(KIND, this.node.path, 'rules', [],
       'makes an ALLOW policy with no rules: it denies every request to ' + (this.service ? `service ${JSON.stringify(this.service.serviceName)}` : `every workload in namespace ${show(this.namespace)}`),
       'add rules with allow({ from, methods, paths }), or pass denyAll: true if denying everything is the intent').message];

@@ -1,5 +1,5 @@
-import { DestinationRuleSpecTrafficPolicyTls, DestinationRuleSpecTrafficPolicyTlsMode } from '../../imports/networking.istio.io';
 import { propError } from '../errors';
+import type { ClientTlsModel } from '../models/service';
 import { PropRef } from '../names';
 
 /**
@@ -124,18 +124,18 @@ export class DestinationTls {
     }
   }
 
-  /** @internal */
-  public _toKube(): DestinationRuleSpecTrafficPolicyTls {
+  /** The settings as plain data, for the backend to render. @internal */
+  public _toModel(): ClientTlsModel {
     const o = this.options;
     return {
-      mode: this.mode as string as DestinationRuleSpecTrafficPolicyTlsMode,
+      mode: this.mode,
       caCertificates: o.caCertificates,
       caCrl: o.caCrl,
       credentialName: o.credentialName,
       clientCertificate: o.clientCertificate,
       privateKey: o.privateKey,
       sni: o.sni,
-      subjectAltNames: o.subjectAltNames && o.subjectAltNames.length > 0 ? [...o.subjectAltNames] : undefined,
+      subjectAltNames: o.subjectAltNames && [...o.subjectAltNames],
     };
   }
 }

@@ -6,6 +6,10 @@ import { PropRef, requireDns1123Label, requireLabels } from '../names';
 import { MtlsMode, PeerAuthentication } from './peer-authentication';
 import { PodSecurityStandard } from './pod-security';
 import { guardDuplicateObjects } from '../analysis/duplicate-objects';
+import { mixedBackends } from '../analysis/mesh-services';
+import { appModelOf } from '../mesh/app-model';
+import type { IMeshBackend } from '../mesh/backend';
+import { Mesh } from '../mesh/mesh';
 
 /** Props of a MeshNamespace. */
 export interface MeshNamespaceProps {
@@ -55,13 +59,12 @@ export interface MeshNamespaceProps {
 }
 
 const KIND = 'MeshNamespace';
-const INJECTION = 'istio-injection';
-const REVISION = 'istio.io/rev';
 const PSS = ['enforce', 'warn', 'audit'].map((mode) => `pod-security.kubernetes.io/${mode}`);
 
 /**
- * A Namespace in the mesh: sidecar injection on, Pod Security Standards warned and audited (enforced
- * on request), and a namespace-wide STRICT PeerAuthentication.
+ * A Namespace in the mesh: enrolled in the chart's data plane (Istio: sidecar injection on), Pod
+ * Security Standards warned and audited (enforced on request), and a namespace-wide STRICT
+ * PeerAuthentication.
  *
  * @example
  * new MeshNamespace(chart, 'namespace');   // name: the chart's namespace
@@ -73,6 +76,8 @@ export class MeshNamespace extends Construct {
   public readonly namespace: kplus.Namespace;
   /** The namespace-wide PeerAuthentication, unless `peerAuthentication: false`. */
   public readonly peerAuthentication?: PeerAuthentication;
+  /** The data plane the namespace is enrolled in. */
+  public readonly backend: IMeshBackend;
 
   public constructor(scope: Construct, id: string, props: MeshNamespaceProps = {}) {
     super(scope, id);
@@ -89,27 +94,26 @@ export class MeshNamespace extends Construct {
       throw propError(KIND, this.node.path, 'podSecurity', level, 'is not a Pod Security Standards level', 'use PodSecurityStandard.RESTRICTED, BASELINE or PRIVILEGED');
     }
     const labels = requireLabels(ref('labels'), props.labels);
-    for (const key of [INJECTION, REVISION, ...PSS]) {
-      if (key in labels) {
-        throw propError(KIND, this.node.path, 'labels', key,
-          key === INJECTION || key === REVISION
-            ? 'is managed by MeshNamespace (both injection labels at once is IST0123 NamespaceMultipleInjectionLabels)'
-            : 'is managed by MeshNamespace',
-          key === INJECTION || key === REVISION ? 'use the `revision` prop to choose a revision' : 'use the `podSecurity` prop');
-      }
+    if (props.revision !== undefined) requireDns1123Label(ref('revision'), props.revision);
+    this.backend = Mesh._forConstruct(this, KIND, this.name);
+    const mesh = this.backend.namespaceMetadata({
+      path: this.node.path, name: this.name, revision: props.revision, enforcePodSecurity: props.enforcePodSecurity ?? false,
+    });
+    for (const managed of mesh.managedLabels) {
+      if (managed.key in labels) throw propError(KIND, this.node.path, 'labels', managed.key, managed.why, managed.fix);
     }
-    if (props.revision !== undefined) {
-      requireDns1123Label(ref('revision'), props.revision);
-      labels[REVISION] = props.revision;
-    } else {
-      labels[INJECTION] = 'enabled';
+    for (const key of PSS) {
+      if (key in labels) throw propError(KIND, this.node.path, 'labels', key, 'is managed by MeshNamespace', 'use the `podSecurity` prop');
     }
+    Object.assign(labels, mesh.labels);
     for (const key of PSS) {
       if (key.endsWith('/enforce') && !(props.enforcePodSecurity ?? false)) continue;
       labels[key] = level;
     }
 
-    this.namespace = new kplus.Namespace(this, 'Resource', { metadata: { name: this.name, labels } });
+    this.namespace = new kplus.Namespace(this, 'Resource', { metadata: { name: this.name, labels, annotations: mesh.annotations } });
+    const app = appModelOf(this);
+    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.name, this.backend.id) });
     // Namespaces are cluster-scoped; cdk8s copies the chart's namespace onto every object.
     if (chartNamespace !== undefined) ApiObject.of(this.namespace).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     // Objects declared before this one would be written before the Namespace, and a first

@@ -1,19 +1,14 @@
-import { Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import {
-  PeerAuthentication as PeerAuthenticationResource,
-  PeerAuthenticationSpec,
-  PeerAuthenticationSpecMtlsMode,
-  PeerAuthenticationSpecPortLevelMtlsMode,
-} from '../../imports/security.istio.io';
-import { propError } from '../errors';
-import type { IMeshService } from '../mesh-service';
-import { PropRef, requireDns1123Label, requirePort } from '../names';
-import { register, registered } from '../analysis/registry';
 import { guardDuplicateObjects } from '../analysis/duplicate-objects';
-
-/** The registry kind PeerAuthentications record themselves under. @internal */
-export const PEER_AUTHENTICATION = 'PeerAuthentication';
+import { mixedBackends } from '../analysis/mesh-services';
+import { propError } from '../errors';
+import { appModelOf } from '../mesh/app-model';
+import type { IMeshBackend, IRendering } from '../mesh/backend';
+import { Mesh } from '../mesh/mesh';
+import type { IMeshService } from '../mesh-service';
+import type { MtlsPolicyModel } from '../models/mtls';
+import { PropRef, requireDns1123Label, requirePort } from '../names';
 
 /**
  * How a workload's sidecar accepts inbound connections.
@@ -71,8 +66,8 @@ export interface PeerAuthenticationProps {
 const KIND = 'PeerAuthentication';
 
 /**
- * A `security.istio.io/v1` PeerAuthentication: which mTLS mode a namespace's (or one
- * MeshService's) sidecars accept. STRICT by default.
+ * Which mTLS mode a namespace's (or one MeshService's) workloads accept: STRICT by default.
+ * Istio renders a `security.istio.io/v1` PeerAuthentication; other backends their equivalent.
  *
  * @example
  * new PeerAuthentication(chart, 'mtls');                                  // namespace-wide STRICT
@@ -88,10 +83,12 @@ export class PeerAuthentication extends Construct {
   public readonly namespace?: string;
   /** Name of the PeerAuthentication object. */
   public readonly name: string;
-  /** The generated CRD object. */
-  public readonly resource: PeerAuthenticationResource;
+  /** The data plane this policy renders for. */
+  public readonly backend: IMeshBackend;
 
   private readonly _ports = new Map<number, MtlsMode>();
+  private readonly model: MtlsPolicyModel;
+  private readonly rendering: IRendering;
 
   public constructor(scope: Construct, id: string, props: PeerAuthenticationProps = {}) {
     super(scope, id);
@@ -108,12 +105,26 @@ export class PeerAuthentication extends Construct {
     }
     (props.portLevelMtls ?? []).forEach((p, i) => this.declarePort(p, `portLevelMtls[${i}]`));
 
-    this.resource = new PeerAuthenticationResource(this, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace },
-      spec: Lazy.any({ produce: () => this._toKube() }),
-    });
-    register(PEER_AUTHENTICATION, this);
-    this.node.addValidation({ validate: () => checkSinglePolicyPerScope(this) });
+    this.backend = Mesh._forConstruct(this, KIND, this.namespace);
+    const app = appModelOf(this);
+    this.model = {
+      kind: KIND,
+      path: this.node.path,
+      name: this.name,
+      namespace: this.namespace,
+      serviceName: this.service?.serviceName,
+      mode: this.mode,
+      ports: this._ports,
+    };
+    app.mtlsPolicies.push(this.model);
+    this.rendering = this.backend.renderMtlsPolicy(this, this.model, app);
+    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend.id) });
+    this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
+  }
+
+  /** The object the backend rendered (Istio: the PeerAuthentication), if any. */
+  public get resource(): ApiObject | undefined {
+    return this.rendering.resource;
   }
 
   /** Port-level overrides, in the order they were added. */
@@ -151,18 +162,6 @@ export class PeerAuthentication extends Construct {
     }
     this._ports.set(port, mode);
   }
-
-  /** @internal */
-  public _toKube(): PeerAuthenticationSpec {
-    const ports = [...this._ports].sort(([a], [b]) => a - b);
-    return {
-      selector: this.service ? { matchLabels: { app: this.service.serviceName } } : undefined,
-      mtls: { mode: this.mode as string as PeerAuthenticationSpecMtlsMode },
-      // The CRD requires minProperties: 1, so an empty map is left out.
-      portLevelMtls: ports.length === 0 ? undefined : Object.fromEntries(
-        ports.map(([port, mode]) => [String(port), { mode: mode as string as PeerAuthenticationSpecPortLevelMtlsMode }])),
-    };
-  }
 }
 
 function requireMode(ref: PropRef, mode: MtlsMode): MtlsMode {
@@ -170,20 +169,4 @@ function requireMode(ref: PropRef, mode: MtlsMode): MtlsMode {
     throw propError(ref.construct, ref.path, ref.prop, mode, 'is not an mTLS mode', 'use MtlsMode.STRICT, PERMISSIVE, DISABLE or UNSET');
   }
   return mode;
-}
-
-/**
- * At most one PeerAuthentication per namespace and selector: with several, Istio applies only the
- * oldest, so which one wins would depend on creation order.
- */
-function checkSinglePolicyPerScope(policy: PeerAuthentication): string[] {
-  const scope = (p: PeerAuthentication) => p.service?.serviceName;
-  const same = registered<PeerAuthentication>(policy, PEER_AUTHENTICATION)
-    .filter((c) => c.namespace === policy.namespace && scope(c) === scope(policy));
-  if (same.length > 1 && same[0] !== policy) {
-    const what = policy.namespaceWide ? 'namespace-wide PeerAuthentication' : `PeerAuthentication for service ${JSON.stringify(scope(policy))}`;
-    return [`PeerAuthentication '${policy.node.path}': namespace ${JSON.stringify(policy.namespace)} already has the ${what} '${same[0].node.path}'; `
-      + 'Istio applies only the oldest one. Fix: keep one policy per namespace and workload (put port overrides in the same policy).'];
-  }
-  return [];
 }

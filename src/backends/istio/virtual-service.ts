@@ -1,22 +1,21 @@
-// Routing model → Istio VirtualService spec. The only file that knows the VirtualService shape; a
-// Gateway API HTTPRoute renderer would sit beside it and read the same model.
+// Routing model → Istio VirtualService spec. The only file that knows the VirtualService shape; the
+// Gateway API renderer (backends/gateway-api/) reads the same model.
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
 import {
+  VirtualService,
   VirtualServiceSpec,
   VirtualServiceSpecHttp,
   VirtualServiceSpecHttpMatch,
   VirtualServiceSpecHttpMatchHeaders,
-} from '../../imports/networking.istio.io';
-import { MatchModel, RoutingModel, RuleModel, StringMatch } from './model';
+} from '../../../imports/networking.istio.io';
+import { MatchModel, RoutingModel, RuleModel, StringMatch } from '../../models/routing';
+import { serviceHost } from '../../models/service';
+import type { RoutingInput } from '../../mesh/backend';
 
-/**
- * The host the routing object names: the Service's short name when the object lives in the
- * Service's namespace (the convention the MeshService's DestinationRule uses), its FQDN otherwise
- * (a short name resolves in the routing object's own namespace).
- * @internal
- */
+/** The host the routing object names (short in the service's namespace, FQDN elsewhere). @internal */
 export function routingHost(model: Pick<RoutingModel, 'serviceName' | 'serviceNamespace' | 'namespace'>): string {
-  if ((model.namespace ?? '') === (model.serviceNamespace ?? '')) return model.serviceName;
-  return `${model.serviceName}.${model.serviceNamespace ?? 'default'}.svc.cluster.local`;
+  return serviceHost(model.serviceName, model.serviceNamespace, model.namespace);
 }
 
 /** The VirtualService spec of a routing model: one `http` entry per rule, in order. @internal */
@@ -66,4 +65,13 @@ function stringMatch(m: StringMatch): VirtualServiceSpecHttpMatchHeaders {
 function ms(value: number | undefined): string | undefined {
   if (value === undefined) return undefined;
   return value % 1000 === 0 ? `${value / 1000}s` : `${value}ms`;
+}
+
+/** The VirtualService of a TrafficSplit, named after the service; rules added later are rendered too. @internal */
+export function createVirtualService(scope: Construct, routing: RoutingInput): VirtualService {
+  const name = routing.service.serviceName;
+  return new VirtualService(scope, 'Resource', {
+    metadata: { name, labels: { 'app': name, 'app.kubernetes.io/name': name } },
+    spec: Lazy.any({ produce: () => toVirtualServiceSpec(routing.model()) }),
+  });
 }

@@ -1,43 +1,30 @@
 // istioctl-analyze-style routing checks, run at synth (node.addValidation) because they need the
 // whole app: versions added later with addVersion(), other TrafficSplits. They read the routing
 // model, not rendered YAML, so each message names the construct and the prop to change.
-import { IConstruct } from 'constructs';
-import { registered } from './registry';
-import { propError, show } from '../errors';
-import { IMeshService } from '../mesh-service';
-import { MatchModel, RoutingModel, RuleModel, StringMatch, StringMatchKind } from '../routing/model';
-import { re2Problem } from '../routing/re2';
+import type { RoutingInput } from '../../mesh/backend';
+import type { AppModel } from '../../models/app';
+import { propError, show } from '../../errors';
+import { MatchModel, RoutingModel, RuleModel, StringMatch, StringMatchKind } from '../../models/routing';
+import type { ServiceRef } from '../../models/service';
+import { re2Problem } from '../../routing/re2';
 
-/** Marks constructs that render routing for a host (found across the app for IST0109). @internal */
-export const ROUTING_SOURCE = Symbol.for('cdk8s-mesh.RoutingSource');
-/** The registry kind routing sources record themselves under (analysis/registry.ts). @internal */
-export const ROUTING_SOURCE_KIND = 'RoutingSource';
-
-/** A construct whose routing these checks read. @internal */
-export interface RoutingSource extends IConstruct {
-  readonly [ROUTING_SOURCE]: string;
-  readonly service: IMeshService;
-  _routingModel(): RoutingModel;
-}
-
-/** Every routing error of `source`, each starting with the Istio analyzer code it mirrors. @internal */
-export function analyzeRouting(source: RoutingSource): string[] {
-  const model = source._routingModel();
-  const kind = source[ROUTING_SOURCE];
+/** Every routing error of a TrafficSplit, each starting with the Istio analyzer code it mirrors. @internal */
+export function analyzeRouting(source: RoutingInput, app: AppModel): string[] {
+  const model = source.model();
   const err = (code: string, prop: string, value: unknown, problem: string, fix: string): string =>
-    `${code}: ${propError(kind, source.node.path, prop, value, problem, fix).message}`;
+    `${code}: ${propError(source.kind, source.path, prop, value, problem, fix).message}`;
   return [
     ...undeclaredVersions(source.service, model, err),
     ...scaledToZero(source.service, model, err),
     ...unreachableRules(model, err),
     ...invalidRegexes(model, err),
-    ...conflictingHosts(source, err),
+    ...conflictingHosts(source, app, err),
   ];
 }
 
 type Report = (code: string, prop: string, value: unknown, problem: string, fix: string) => string;
 
-function undeclaredVersions(service: IMeshService, model: RoutingModel, err: Report): string[] {
+function undeclaredVersions(service: ServiceRef, model: RoutingModel, err: Report): string[] {
   const declared = service.versionNames;
   const problem = `is not a version of MeshService "${service.serviceName}" (declared: ${declared.map((v) => JSON.stringify(v)).join(', ')}), so its DestinationRule has no such subset`;
   const fix = 'route to a declared version, or declare it (versions: [...] or addVersion())';
@@ -58,7 +45,7 @@ function undeclaredVersions(service: IMeshService, model: RoutingModel, err: Rep
  * upstream" (IST0173 DestinationRuleSubsetNotSelectPods). Zero-weight and undeclared destinations
  * are left to their own checks; a mirror to nothing is harmless but pointless, so it is flagged too.
  */
-function scaledToZero(service: IMeshService, model: RoutingModel, err: Report): string[] {
+function scaledToZero(service: ServiceRef, model: RoutingModel, err: Report): string[] {
   if (!service.replicas) return [];
   const empty = (version: string) => service.versionNames.includes(version) && service.replicas!(version) === 0;
   const problem = (version: string) => `receives traffic, but version "${version}" of MeshService "${service.serviceName}" has replicas: 0, so its subset selects no pod and requests fail with 503`;
@@ -138,18 +125,19 @@ function invalidRegexes(model: RoutingModel, err: Report): string[] {
   return out;
 }
 
+/** The host key of a routing model: `<service>.<namespace>`. @internal */
+export function routingHostKey(model: Pick<RoutingModel, 'serviceName' | 'serviceNamespace'>): string {
+  return `${model.serviceName}.${model.serviceNamespace ?? 'default'}`;
+}
+
 /** Two routing objects for one host: Istio merges them unpredictably (IST0109). The first one declared wins the report. */
-function conflictingHosts(source: RoutingSource, err: Report): string[] {
-  const hostOf = (s: RoutingSource): string => {
-    const m = s._routingModel();
-    return `${m.serviceName}.${m.serviceNamespace ?? 'default'}`;
-  };
-  const mine = hostOf(source);
-  const first = registered<RoutingSource>(source, ROUTING_SOURCE_KIND).find((c) => hostOf(c) === mine);
-  if (!first || first === source) return [];
+function conflictingHosts(source: RoutingInput, app: AppModel, err: Report): string[] {
+  const mine = routingHostKey(source.model());
+  const first = app.routingsByHost().get(mine)?.[0];
+  if (!first || first.path === source.path) return [];
   return [err('IST0109 ConflictingMeshGatewayVirtualServiceHosts', 'service', source.service.serviceName,
-    `is already routed by '${first.node.path}': two VirtualServices for host ${mine}.svc.cluster.local on the mesh gateway conflict`,
-    `route the service from one TrafficSplit only (add these rules to '${first.node.path}' with addRule())`)];
+    `is already routed by '${first.path}': two VirtualServices for host ${mine}.svc.cluster.local on the mesh gateway conflict`,
+    `route the service from one TrafficSplit only (add these rules to '${first.path}' with addRule())`)];
 }
 
 /** A canonical form of a match: equal strings ⇔ equal conditions (names and order aside). */

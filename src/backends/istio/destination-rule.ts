@@ -1,0 +1,99 @@
+// MeshService → Istio DestinationRule: one subset per version, and the client TLS that follows the
+// workload's effective mTLS mode. Also the istioctl-analyze checks comparing the two (IST0113,
+// IST0128).
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  DestinationRule, DestinationRuleSpec, DestinationRuleSpecTrafficPolicyTls, DestinationRuleSpecTrafficPolicyTlsMode,
+} from '../../../imports/networking.istio.io';
+import type { AppModel } from '../../models/app';
+import type { EffectiveMtlsModel } from '../../models/mtls';
+import { ClientTlsModel, ServiceModel, serviceLabels } from '../../models/service';
+
+/** The effective mTLS mode on a MeshService's port. @internal */
+export function effectiveMtlsOf(app: AppModel, svc: Pick<ServiceModel, 'serviceName' | 'namespace' | 'port'>): EffectiveMtlsModel {
+  return app.mtlsIndex().effective(svc.serviceName, svc.namespace, svc.port);
+}
+
+/**
+ * The client TLS of `svc`'s DestinationRule, or undefined to leave it to Istio's auto mTLS: the
+ * chosen one; else ISTIO_MUTUAL when the workload's port is STRICT, DISABLE when it has mTLS
+ * disabled (ISTIO_MUTUAL toward it would fail every request). Under PERMISSIVE nothing is set:
+ * a forced ISTIO_MUTUAL turns auto mTLS off and breaks calls to pods not (yet) injected — exactly
+ * the pods a PERMISSIVE migration is for.
+ * @internal
+ */
+export function clientTlsOf(app: AppModel, svc: ServiceModel): ClientTlsModel | undefined {
+  if (svc.tls) return svc.tls;
+  switch (effectiveMtlsOf(app, svc).mode) {
+    case 'STRICT': return { mode: 'ISTIO_MUTUAL' };
+    case 'DISABLE': return { mode: 'DISABLE' };
+    default: return undefined;
+  }
+}
+
+/** The `trafficPolicy.tls` of a client TLS model. @internal */
+export function toClientTls(tls: ClientTlsModel): DestinationRuleSpecTrafficPolicyTls {
+  return {
+    mode: tls.mode as string as DestinationRuleSpecTrafficPolicyTlsMode,
+    caCertificates: tls.caCertificates,
+    caCrl: tls.caCrl,
+    credentialName: tls.credentialName,
+    clientCertificate: tls.clientCertificate,
+    privateKey: tls.privateKey,
+    sni: tls.sni,
+    subjectAltNames: tls.subjectAltNames && tls.subjectAltNames.length > 0 ? [...tls.subjectAltNames] : undefined,
+  };
+}
+
+/**
+ * The DestinationRule of a MeshService, named and hosted after the service. With `subsets`, one
+ * subset per version (VirtualService routing); without, only the traffic policy (Gateway API
+ * routing targets per-version Services, which need no subsets). Spec computed at synth, so
+ * versions and policies added later count.
+ * @internal
+ */
+export function createDestinationRule(scope: Construct, id: string, app: AppModel, svc: ServiceModel, host: string, subsets: boolean): DestinationRule {
+  return new DestinationRule(scope, id, {
+    metadata: { name: host, labels: serviceLabels(svc) },
+    spec: Lazy.any({ produce: () => destinationRuleSpec(app, svc, host, subsets) }),
+  });
+}
+
+function destinationRuleSpec(app: AppModel, svc: ServiceModel, host: string, subsets: boolean): DestinationRuleSpec {
+  const tls = clientTlsOf(app, svc);
+  return {
+    host,
+    subsets: subsets ? svc.versions.map((v) => ({ name: v.name, labels: { version: v.name } })) : undefined,
+    trafficPolicy: tls && { tls: toClientTls(tls) },
+  };
+}
+
+/**
+ * IST0113 MTLSPolicyConflict and IST0128 NoServerCertificateVerificationDestinationLevel for the
+ * DestinationRule of `svc`.
+ * @internal
+ */
+export function checkClientTls(app: AppModel, svc: ServiceModel): string[] {
+  const tls = svc.tls;
+  if (!tls) return [];
+  const where = `MeshService '${svc.path}': DestinationRule ${JSON.stringify(svc.serviceName)}`;
+  const errors: string[] = [];
+  const effective = effectiveMtlsOf(app, svc);
+  const by = effective.policy
+    ? `PeerAuthentication '${effective.policy.path}' (${effective.policy.serviceName === undefined ? 'namespace-wide' : `selector app=${svc.serviceName}`}, namespace ${JSON.stringify(effective.policy.namespace)})`
+    : 'no PeerAuthentication (Istio default)';
+  if (tls.mode === 'DISABLE' && effective.mode === 'STRICT') {
+    errors.push(`IST0113 MTLSPolicyConflict: ${where} disables TLS (tls.mode DISABLE), but ${by} requires STRICT mTLS on port ${svc.port}, so every request would be refused. `
+      + 'Fix: use DestinationTls.istioMutual() (the default), or make the workload PERMISSIVE with a PeerAuthentication scoped to this service.');
+  }
+  if (tls.mode === 'ISTIO_MUTUAL' && effective.mode === 'DISABLE') {
+    errors.push(`IST0113 MTLSPolicyConflict: ${where} sends Istio mTLS (tls.mode ISTIO_MUTUAL), but ${by} disables mTLS on port ${svc.port}, so every request would fail. `
+      + 'Fix: leave `tls` unset (it follows the PeerAuthentication), use DestinationTls.disable(), or set the PeerAuthentication to STRICT or PERMISSIVE.');
+  }
+  if ((tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL') && tls.caCertificates === undefined) {
+    errors.push(`IST0128 NoServerCertificateVerificationDestinationLevel: ${where} has TLS mode set to ${tls.mode} but no caCertificates are set to validate server identity for host: ${svc.serviceName}. `
+      + 'Fix: set caCertificates (a CA bundle path in the sidecar).');
+  }
+  return errors;
+}

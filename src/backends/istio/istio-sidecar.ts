@@ -1,0 +1,134 @@
+// The Istio sidecar data plane: namespace injection, DestinationRule subsets + VirtualService (or
+// Gateway API HTTPRoute) routing, PeerAuthentication, AuthorizationPolicy, metrics merging on the
+// sidecar's :15020, Telemetry — and the istioctl-analyze (IST) checks on them.
+import { Construct } from 'constructs';
+import type {
+  IMeshBackend, IRendering, IRoutingRendering, IServiceRendering, NamespaceMetadata, NamespaceModel, RoutingInput, WorkloadDialect,
+} from '../../mesh/backend';
+import { propError } from '../../errors';
+import type { AppModel } from '../../models/app';
+import type { AuthorizationModel } from '../../models/authorization';
+import type { MtlsPolicyModel } from '../../models/mtls';
+import type { MonitorModel, ScrapeEndpointModel, SloModel, TelemetryModel } from '../../models/observability';
+import type { ProtocolModel, ServiceModel } from '../../models/service';
+import { createMonitor } from '../prometheus/monitor';
+import { createPrometheusRule } from '../prometheus/slo-rule';
+import { createAuthorizationPolicy } from './authorization-policy';
+import { checkClientTls, createDestinationRule } from './destination-rule';
+import { ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT, metricsMergeAnnotations } from './metrics-merge';
+import { checkSinglePolicyPerScope, createPeerAuthentication } from './peer-authentication';
+import { analyzeRouting } from './routing-analysis';
+import { analyzeTelemetry, createTelemetry } from './telemetry';
+import { createVirtualService } from './virtual-service';
+
+/** Which API Istio sidecars are given their routing in. */
+export enum IstioRouting {
+  /** `networking.istio.io/v1` VirtualService + DestinationRule subsets (the classic API). */
+  VIRTUAL_SERVICE = 'VirtualService',
+  /**
+   * `gateway.networking.k8s.io/v1` HTTPRoute attached to the Service (GAMMA, stable since Istio
+   * 1.22), routing to one Service per version; no subsets.
+   * @see https://istio.io/latest/docs/tasks/traffic-management/request-routing/
+   */
+  GATEWAY_API = 'HTTPRoute',
+}
+
+/** Props of the Istio sidecar backend. */
+export interface IstioSidecarProps {
+  /**
+   * The routing API TrafficSplits render to. Never both for one host: Istio turns each HTTPRoute
+   * into an internal VirtualService.
+   * @default IstioRouting.VIRTUAL_SERVICE
+   */
+  readonly routing?: IstioRouting;
+}
+
+const INJECTION = 'istio-injection';
+const REVISION = 'istio.io/rev';
+
+/**
+ * Istio in sidecar mode: every pod gets an Envoy sidecar (namespace label `istio-injection:
+ * enabled`, or `istio.io/rev`), routing is a VirtualService over DestinationRule subsets — or, with
+ * `routing: IstioRouting.GATEWAY_API`, an HTTPRoute over per-version Services.
+ *
+ * @example
+ * Mesh.use(chart, new IstioSidecar({ routing: IstioRouting.GATEWAY_API }));
+ * @see https://istio.io/latest/docs/ops/deployment/architecture/
+ */
+export class IstioSidecar implements IMeshBackend {
+  public readonly id: string = 'istio-sidecar';
+  public readonly name: string;
+  /** The routing API used. */
+  public readonly routing: IstioRouting;
+  public readonly workload: WorkloadDialect;
+
+  public constructor(props: IstioSidecarProps = {}) {
+    this.routing = props.routing ?? IstioRouting.VIRTUAL_SERVICE;
+    if (!Object.values(IstioRouting).includes(this.routing)) {
+      throw propError('IstioSidecar', '(backend)', 'routing', this.routing, 'is not a routing API', 'use IstioRouting.VIRTUAL_SERVICE or IstioRouting.GATEWAY_API');
+    }
+    const gatewayApi = this.routing === IstioRouting.GATEWAY_API;
+    this.name = gatewayApi ? 'Istio sidecar (Gateway API routing)' : 'Istio sidecar';
+    this.workload = {
+      // Istio reads appProtocol before the port name; `http2` and `grpc` are its own values.
+      appProtocol: (protocol: ProtocolModel) => protocol,
+      podAnnotations: (svc: ServiceModel) => (svc.metrics ? metricsMergeAnnotations(svc.metrics) : {}),
+      versionServices: gatewayApi,
+    };
+  }
+
+  public namespaceMetadata(model: NamespaceModel): NamespaceMetadata {
+    return {
+      labels: model.revision !== undefined ? { [REVISION]: model.revision } : { [INJECTION]: 'enabled' },
+      managedLabels: [INJECTION, REVISION].map((key) => ({
+        key,
+        why: 'is managed by MeshNamespace (both injection labels at once is IST0123 NamespaceMultipleInjectionLabels)',
+        fix: 'use the `revision` prop to choose a revision',
+      })),
+    };
+  }
+
+  public renderService(scope: Construct, svc: ServiceModel, app: AppModel): IServiceRendering {
+    const resource = this.routing === IstioRouting.VIRTUAL_SERVICE || svc.tls
+      ? createDestinationRule(scope, 'DestinationRule', app, svc, svc.serviceName, this.routing === IstioRouting.VIRTUAL_SERVICE)
+      : undefined;
+    return {
+      resource,
+      validate: () => checkClientTls(app, svc),
+    };
+  }
+
+  public renderRouting(scope: Construct, routing: RoutingInput, app: AppModel): IRoutingRendering {
+    return {
+      resource: createVirtualService(scope, routing),
+      validate: () => analyzeRouting(routing, app),
+    };
+  }
+
+  public renderMtlsPolicy(scope: Construct, policy: MtlsPolicyModel, app: AppModel): IRendering {
+    return { resource: createPeerAuthentication(scope, policy), validate: () => checkSinglePolicyPerScope(app, policy) };
+  }
+
+  public renderAuthorization(scope: Construct, policy: AuthorizationModel): IRendering {
+    return { resource: createAuthorizationPolicy(scope, policy) };
+  }
+
+  public scrapeEndpoint(monitor: Omit<MonitorModel, 'kind'>): ScrapeEndpointModel {
+    const metrics = monitor.service.metrics!;
+    return monitor.scrape === 'istio-merged'
+      ? { port: ISTIO_MERGED_METRICS_PORT, path: ISTIO_MERGED_METRICS_PATH }
+      : { port: metrics.port, path: metrics.path };
+  }
+
+  public renderMonitor(scope: Construct, monitor: MonitorModel, endpoint: ScrapeEndpointModel): IRendering {
+    return { resource: createMonitor(scope, monitor, endpoint) };
+  }
+
+  public renderSlo(scope: Construct, slo: SloModel): IRendering {
+    return { resource: createPrometheusRule(scope, slo) };
+  }
+
+  public renderTelemetry(scope: Construct, telemetry: TelemetryModel, app: AppModel): IRendering {
+    return { resource: createTelemetry(scope, telemetry), validate: () => analyzeTelemetry(app, telemetry) };
+  }
+}
