@@ -3,7 +3,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AuthorizationPolicy, Caller, MeshMonitor, MeshService, MtlsMode, PeerAuthentication, ServiceLevelObjectives,
+  AuthorizationPolicy, Caller, MeshMonitor, MeshNamespace, MeshService, ServiceLevelObjectives,
   StringMatch, TrafficSplit, Weight,
 } from './index';
 
@@ -18,6 +18,12 @@ export class MeshDemoChart extends Chart {
 
   public constructor(scope: Construct, id: string = 'mesh-demo') {
     super(scope, id, { namespace: 'mesh-demo', disableResourceNameHashes: true });
+
+    // The namespace itself, enrolled in the mesh (Istio: `istio-injection: enabled`), with the seed's
+    // mTLS section: a namespace-wide STRICT PeerAuthentication, so every workload in mesh-demo
+    // accepts mutual TLS only (the DestinationRules use ISTIO_MUTUAL). Applying dist/ to a fresh
+    // cluster with the mesh installed works as is: the Namespace comes first.
+    new MeshNamespace(this, 'namespace');
 
     // The seed's Go service: listens on :8080, GET /health (liveness), GET /ready (readiness) —
     // MeshService's defaults, spelled out here for the reader.
@@ -48,10 +54,6 @@ export class MeshDemoChart extends Chart {
         ],
       },
     });
-
-    // The seed's mTLS section: every sidecar in mesh-demo accepts mutual TLS only; the
-    // DestinationRules use ISTIO_MUTUAL.
-    new PeerAuthentication(this, 'mtls', { mode: MtlsMode.STRICT });
 
     // Zero trust: myservice answers frontend's GET /api/users and nothing else.
     const callers = new AuthorizationPolicy(this, 'myservice-callers', { service: this.myservice });

@@ -2,14 +2,16 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { duplicateMeshServices, mixedBackends } from './analysis/mesh-services';
+import { withoutApiDefaults } from './api-defaults';
 import { guardDuplicateObjects } from './analysis/duplicate-objects';
 import { propError } from './errors';
 import { HealthProbe } from './health-probe';
 import { appModelOf } from './mesh/app-model';
-import type { IMeshBackend, IServiceRendering } from './mesh/backend';
+import type { IMeshBackend, IRoutingRendering, IServiceRendering } from './mesh/backend';
 import { Mesh } from './mesh/mesh';
 import { appSelector, ServiceModel, serviceLabels, versionObjectName, versionSelector } from './models/service';
-import { PropRef, requireAppPort, requireDns1035Label, requireLabels } from './names';
+import type { RuleModel } from './models/routing';
+import { PropRef, requireAppPort, requireDns1035Label, requireDns1123Label, requireLabels } from './names';
 import { MetricsEndpoint, ServiceMetrics } from './observability/metrics';
 import { DestinationTls } from './security/destination-tls';
 import { createVersionDeployment, MeshServiceVersionOptions } from './workload';
@@ -76,6 +78,21 @@ export interface MeshServiceProps {
    */
   readonly metrics?: MetricsEndpoint;
   /**
+   * The version that takes every request while no TrafficSplit routes the service. A service with
+   * more than one version always has a route: without one, the Service would spread requests over
+   * every version's pods by replica count, so a new version would take traffic the moment it is
+   * deployed. A TrafficSplit for the service replaces this route.
+   * @see https://istio.io/latest/docs/concepts/traffic-management/#virtual-services
+   * @default - the first declared version
+   */
+  readonly defaultVersion?: string;
+  /**
+   * Render the route to `defaultVersion` when the service has several versions and no TrafficSplit.
+   * Turn it off only if something else routes the service (e.g. a progressive-delivery controller).
+   * @default true
+   */
+  readonly routeToDefaultVersion?: boolean;
+  /**
    * Client TLS callers' sidecars use toward this service (DestinationRule `trafficPolicy.tls`).
    * @default - follows the workload's effective PeerAuthentication: ISTIO_MUTUAL when STRICT, DISABLE when mTLS is disabled on its port, and unset (Istio's auto mTLS) when PERMISSIVE or no policy applies
    * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#ClientTLSSettings
@@ -105,6 +122,7 @@ export interface IMeshService {
 }
 
 const KIND = 'MeshService';
+const DEFAULT_ROUTE_ID = 'DefaultRoute';
 const MESH_SERVICE = Symbol.for('cdk8s-mesh.MeshService');
 
 /**
@@ -147,6 +165,10 @@ export class MeshService extends Construct implements IMeshService {
   private readonly _versionServices = new Map<string, kplus.Service>();
   private readonly model: ServiceModel;
   private readonly rendering: IServiceRendering;
+  private readonly defaultVersionProp?: string;
+  private readonly routeToDefault: boolean;
+  private routedBy?: string;
+  private defaultRoute?: IRoutingRendering;
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
@@ -204,7 +226,11 @@ export class MeshService extends Construct implements IMeshService {
     this.service = this.createService('Service', this.serviceName, commonLabels, appSelector(this.serviceName));
     this.rendering = this.backend.renderService(this, this.model, app);
 
+    if (props.defaultVersion !== undefined) requireDns1123Label(ref('defaultVersion'), props.defaultVersion);
+    this.defaultVersionProp = props.defaultVersion;
+    this.routeToDefault = props.routeToDefaultVersion ?? true;
     props.versions.forEach((v, i) => this.declareVersion(v, `versions[${i}]`));
+    this.node.addValidation({ validate: () => this.checkDefaultRoute() });
     this.node.addValidation({ validate: () => duplicateMeshServices(this.model, app) });
     this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend.id) });
     this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
@@ -261,12 +287,56 @@ export class MeshService extends Construct implements IMeshService {
     return this.declareVersion(options, 'addVersion(options)');
   }
 
+  /** The version that takes every request while no TrafficSplit routes the service. */
+  public get defaultVersion(): string {
+    return this.defaultVersionProp ?? this.versionNames[0];
+  }
+
+  /**
+   * Called by a TrafficSplit routing this service: it replaces the default route.
+   * @internal
+   */
+  public _routedBy(path: string): void {
+    this.routedBy ??= path;
+    if (this.defaultRoute) {
+      this.node.tryRemoveChild(DEFAULT_ROUTE_ID);
+      this.defaultRoute = undefined;
+    }
+  }
+
+  private renderDefaultRoute(): void {
+    if (!this.routeToDefault || this.routedBy !== undefined || this.defaultRoute || this.versionNames.length < 2) return;
+    const rule: RuleModel = { matches: [], destinations: [{ version: this.defaultVersion, prop: 'defaultVersion' }], prop: 'defaultVersion' };
+    this.defaultRoute = this.backend.renderRouting(this, {
+      id: DEFAULT_ROUTE_ID,
+      path: this.node.path,
+      kind: KIND,
+      service: this,
+      model: () => ({ serviceName: this.serviceName, serviceNamespace: this.namespace, namespace: this.namespace, rules: [rule] }),
+    }, appModelOf(this));
+  }
+
+  private checkDefaultRoute(): string[] {
+    if (!this.defaultRoute) return [];
+    const version = this.defaultVersion;
+    if (!this.versionNames.includes(version)) {
+      return [propError(KIND, this.node.path, 'defaultVersion', version, `is not a declared version (declared: ${this.versionNames.map((v) => JSON.stringify(v)).join(', ')}), and it takes every request while no TrafficSplit routes the service`,
+        'name a declared version, or declare it (versions: [...] or addVersion())').message];
+    }
+    if (this.replicas(version) === 0) {
+      return [propError(KIND, this.node.path, 'defaultVersion', version, 'has replicas: 0, and it takes every request while no TrafficSplit routes the service: every request would fail with 503',
+        'scale the default version up, name another defaultVersion, or route the service with a TrafficSplit').message];
+    }
+    return [];
+  }
+
   private createService(id: string, name: string, labels: { [key: string]: string }, selector: { [key: string]: string }): kplus.Service {
     const service = new kplus.Service(this, id, {
       metadata: { name, labels },
       ports: [{ port: this.port, targetPort: this.port, name: this.portName, protocol: kplus.Protocol.TCP }],
     });
     for (const [key, value] of Object.entries(selector)) service.selectLabel(key, value);
+    withoutApiDefaults(ApiObject.of(service));
     // cdk8s-plus-28's ServicePort has no appProtocol; meshes read it before the port name.
     ApiObject.of(service).addJsonPatch(JsonPatch.add('/spec/ports/0/appProtocol', this.backend.workload.appProtocol(this.protocol)));
     return service;
@@ -296,6 +366,7 @@ export class MeshService extends Construct implements IMeshService {
         { ...serviceLabels(this.model), 'app.kubernetes.io/version': options.name }, versionSelector(this.serviceName, options.name)));
     }
     this.rendering.versionAdded?.(version);
+    this.renderDefaultRoute();
     return deployment;
   }
 }

@@ -6,7 +6,7 @@ import { propError } from './errors';
 import { appModelOf } from './mesh/app-model';
 import type { IMeshBackend, IRoutingRendering, RoutingInput } from './mesh/backend';
 import { Mesh } from './mesh/mesh';
-import type { IMeshService } from './mesh-service';
+import { IMeshService, MeshService } from './mesh-service';
 import { RoutingModel, RuleModel } from './models/routing';
 import { normalizeRule, TrafficRouteOptions, TrafficRule } from './routing/route-options';
 
@@ -86,6 +86,8 @@ export class TrafficSplit extends Construct {
     (props.rules ?? []).forEach((rule, i) => this.rules.push(normalizeRule(this.ref(`rules[${i}]`), rule)));
 
     this.backend = Mesh._forConstruct(this, KIND, this.namespace);
+    // The service's default route (to its first version) gives way to this one.
+    if (MeshService.isMeshService(this.service)) this.service._routedBy(this.node.path);
     const app = appModelOf(this);
     const input: RoutingInput = { path: this.node.path, kind: KIND, service: this.service, model: () => this._routingModel() };
     app.routings.push({ path: this.node.path, kind: KIND, host: `${this.service.serviceName}.${this.service.namespace ?? 'default'}`, backend: this.backend.id });

@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { withoutApiDefaults } from './api-defaults';
 import { propError } from './errors';
 import { podLabels, versionSelector } from './models/service';
 import { PropRef, requireDns1123Label, requireNonNegativeInteger } from './names';
@@ -127,6 +128,8 @@ export function createVersionDeployment(scope: Construct, ref: PropRef, ctx: Wor
   });
   deployment.select(kplus.LabelSelector.of({ labels: versionSelector(ctx.serviceName, name) }));
   applyPodSecurity(deployment, security);
+  selectByAppAndVersion(deployment, versionSelector(ctx.serviceName, name));
+  withoutApiDefaults(ApiObject.of(deployment));
   ApiObject.of(deployment).addJsonPatch(
     // cdk8s-plus labels every workload's pods with a hash of the construct path even with
     // `select: false` (workload.js podMetadata). A hash in the pod template rolls every pod when a
@@ -135,4 +138,20 @@ export function createVersionDeployment(scope: Construct, ref: PropRef, ctx: Wor
     JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'),
   );
   return deployment;
+}
+
+/**
+ * cdk8s-plus APIs that take a workload as a pod selector (`exposeViaService`, `Service.select`,
+ * NetworkPolicy peers, pod (anti-)affinity) select on the `cdk8s.io/metadata.addr` label — which
+ * MeshService strips from its pods, so they would select nothing. Point them at the pods'
+ * `app` + `version` labels instead.
+ */
+function selectByAppAndVersion(deployment: kplus.Deployment, labels: { [key: string]: string }): void {
+  const namespace = deployment.metadata.namespace;
+  Object.defineProperty(deployment, 'toPodSelectorConfig', {
+    value: (): kplus.PodSelectorConfig => ({
+      labelSelector: kplus.LabelSelector.of({ labels }),
+      namespaces: namespace ? { names: [namespace] } : undefined,
+    }),
+  });
 }

@@ -42,8 +42,8 @@ describe('MeshService defaults', () => {
     const { c } = users();
     const container = object(c, 'Deployment', 'users-v1').spec.template.spec.containers[0];
     expect(container.ports).toEqual([{ containerPort: 8080, name: 'http' }]);
-    expect(container.livenessProbe.httpGet).toEqual({ path: '/health', port: 8080, scheme: 'HTTP' });
-    expect(container.readinessProbe.httpGet).toEqual({ path: '/ready', port: 8080, scheme: 'HTTP' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/health', port: 8080 });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/ready', port: 8080 });
     expect(container.startupProbe).toBeUndefined();
   });
 
@@ -90,7 +90,7 @@ describe('MeshService options', () => {
   test('serviceName overrides the construct id everywhere', () => {
     const { c } = users({ serviceName: 'accounts' });
     expect(Testing.synth(c).map((o) => o.metadata.name).sort()).toEqual(
-      ['accounts', 'accounts', 'accounts', 'accounts-v1', 'accounts-v2']);
+      ['accounts', 'accounts', 'accounts', 'accounts', 'accounts-v1', 'accounts-v2']);
   });
 
   test('port and protocol name the port and set appProtocol', () => {
@@ -112,7 +112,7 @@ describe('MeshService options', () => {
     });
     const container = object(c, 'Deployment', 'users-v1').spec.template.spec.containers[0];
     expect(container.livenessProbe).toEqual({
-      httpGet: { path: '/livez', port: 9000, scheme: 'HTTP' },
+      httpGet: { path: '/livez', port: 9000 },
       initialDelaySeconds: 5, periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 5,
     });
     expect(container.readinessProbe).toBeUndefined();
@@ -123,7 +123,7 @@ describe('MeshService options', () => {
   test('a TCP probe checks the port with the given timings', () => {
     const { c } = users({ readiness: HealthProbe.tcp({ period: Duration.seconds(5) }) });
     const container = object(c, 'Deployment', 'users-v1').spec.template.spec.containers[0];
-    expect(container.readinessProbe).toEqual({ tcpSocket: { port: 8080 }, periodSeconds: 5, failureThreshold: 3 });
+    expect(container.readinessProbe).toEqual({ tcpSocket: { port: 8080 }, periodSeconds: 5 });
   });
 
   test('per-version replicas, env (in order), resources, command and args', () => {

@@ -3,7 +3,7 @@
 // abstraction; test/bench-baseline.test.ts proves its output stays byte-identical to MeshService's.
 import { ApiObject, Chart, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { DestinationRule } from '../../imports/networking.istio.io';
+import { DestinationRule, VirtualService } from '../../imports/networking.istio.io';
 
 export function handWrittenService(chart: Chart, name: string, versions: { name: string; image: string; replicas: number }[]): void {
   const scope = new kplus.ServiceAccount(chart, `${name}-sa`, {
@@ -15,7 +15,11 @@ export function handWrittenService(chart: Chart, name: string, versions: { name:
     ports: [{ port: 8080, targetPort: 8080, name: 'http', protocol: kplus.Protocol.TCP }],
   });
   service.selectLabel('app', name);
-  ApiObject.of(service).addJsonPatch(JsonPatch.add('/spec/ports/0/appProtocol', 'http'));
+  ApiObject.of(service).addJsonPatch(
+    JsonPatch.add('/spec/ports/0/appProtocol', 'http'),
+    // API defaults cdk8s-plus restates, left out as MeshService does
+    JsonPatch.remove('/spec/externalIPs'), JsonPatch.remove('/spec/type'),
+  );
   new DestinationRule(chart, `${name}-dr`, {
     metadata: { name, labels: { 'app': name, 'app.kubernetes.io/name': name } },
     spec: {
@@ -62,6 +66,22 @@ export function handWrittenService(chart: Chart, name: string, versions: { name:
     ApiObject.of(d).addJsonPatch(
       JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
       JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'),
+      // API defaults cdk8s-plus restates, left out as MeshService does
+      ...['minReadySeconds', 'progressDeadlineSeconds', 'strategy'].map((f) => JsonPatch.remove(`/spec/${f}`)),
+      // (`setHostnameAsFqdn`: KubeDeployment re-maps field names after patches, so the patch uses the TS name)
+      ...['dnsPolicy', 'hostNetwork', 'restartPolicy', 'setHostnameAsFqdn', 'terminationGracePeriodSeconds', 'securityContext/fsGroupChangePolicy']
+        .map((f) => JsonPatch.remove(`/spec/template/spec/${f}`)),
+      ...['livenessProbe', 'readinessProbe'].flatMap((p) => [
+        JsonPatch.remove(`/spec/template/spec/containers/0/${p}/failureThreshold`),
+        JsonPatch.remove(`/spec/template/spec/containers/0/${p}/httpGet/scheme`),
+      ]),
     );
+  }
+  // A service with several versions routes everything to its first version until a TrafficSplit says otherwise.
+  if (versions.length > 1) {
+    new VirtualService(chart, `${name}-vs`, {
+      metadata: { name, labels: { 'app': name, 'app.kubernetes.io/name': name } },
+      spec: { hosts: [name], http: [{ route: [{ destination: { host: name, subset: versions[0].name } }] }] },
+    });
   }
 }

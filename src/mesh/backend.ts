@@ -61,6 +61,8 @@ export interface NamespaceMetadata {
 
 /** A TrafficSplit, as the backend sees it. */
 export interface RoutingInput {
+  /** Construct id of the main routing object under the scope. @default 'Resource' */
+  readonly id?: string;
   readonly path: string;
   readonly kind: string;
   readonly service: ServiceRef;

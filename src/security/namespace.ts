@@ -7,6 +7,7 @@ import { MtlsMode, PeerAuthentication } from './peer-authentication';
 import { PodSecurityStandard } from './pod-security';
 import { guardDuplicateObjects } from '../analysis/duplicate-objects';
 import { mixedBackends } from '../analysis/mesh-services';
+import { withoutApiDefaults } from '../api-defaults';
 import { appModelOf } from '../mesh/app-model';
 import type { IMeshBackend } from '../mesh/backend';
 import { Mesh } from '../mesh/mesh';
@@ -112,6 +113,7 @@ export class MeshNamespace extends Construct {
     }
 
     this.namespace = new kplus.Namespace(this, 'Resource', { metadata: { name: this.name, labels, annotations: mesh.annotations } });
+    withoutApiDefaults(ApiObject.of(this.namespace));
     const app = appModelOf(this);
     this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.name, this.backend.id) });
     // Namespaces are cluster-scoped; cdk8s copies the chart's namespace onto every object.

@@ -14,7 +14,7 @@ describe('pod security', () => {
   test('pods meet the PSS restricted profile by default', () => {
     const { pod, container } = deploy();
     // restricted: runAsNonRoot, no privilege escalation, drop ALL, seccomp RuntimeDefault; plus hardening.
-    expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, fsGroupChangePolicy: 'Always' });
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     expect(container.securityContext).toEqual({
       runAsNonRoot: true,
       privileged: false,
@@ -24,7 +24,7 @@ describe('pod security', () => {
       readOnlyRootFilesystem: true,
     });
     expect(pod.automountServiceAccountToken).toBe(false);
-    expect(pod.hostNetwork).toBe(false);
+    expect(pod.hostNetwork ?? false).toBe(false);
     expect(pod.volumes).toBeUndefined();
   });
 

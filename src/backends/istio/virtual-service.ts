@@ -70,7 +70,7 @@ function ms(value: number | undefined): string | undefined {
 /** The VirtualService of a TrafficSplit, named after the service; rules added later are rendered too. @internal */
 export function createVirtualService(scope: Construct, routing: RoutingInput): VirtualService {
   const name = routing.service.serviceName;
-  return new VirtualService(scope, 'Resource', {
+  return new VirtualService(scope, routing.id ?? 'Resource', {
     metadata: { name, labels: { 'app': name, 'app.kubernetes.io/name': name } },
     spec: Lazy.any({ produce: () => toVirtualServiceSpec(routing.model()) }),
   });
