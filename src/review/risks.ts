@@ -84,12 +84,12 @@ function routingRisks(service: ServiceKey, a: ServiceSummary | undefined, b: Ser
       if (!ra) continue;
       const x = shareMap(ra.shares);
       const y = shareMap(rb.shares);
-      for (const key of new Set([...x.keys(), ...y.keys()])) {
-        const d = (y.get(key)?.percent ?? 0) - (x.get(key)?.percent ?? 0);
-        if (Math.abs(d) <= maxShift) continue;
-        const t = (y.get(key) ?? x.get(key))!.target;
-        out.push({ severity: 'medium', id: 'large-shift', service, message: `${rb.key}: ${versionName(service, t)} ${pct(x.get(key)?.percent ?? 0)} → ${pct(y.get(key)?.percent ?? 0)} moves ${pct(Math.abs(d))} of traffic in one step (over --max-shift ${maxShift})`, fix: `shift in steps of at most ${maxShift} points and watch the SLO alerts between steps` });
-      }
+      const moved = [...new Set([...x.keys(), ...y.keys()])].sort().flatMap((key) => {
+        const from = x.get(key)?.percent ?? 0;
+        const to = y.get(key)?.percent ?? 0;
+        return Math.abs(to - from) > maxShift ? [`${versionName(service, (y.get(key) ?? x.get(key))!.target)} ${pct(from)} → ${pct(to)}`] : [];
+      });
+      if (moved.length) out.push({ severity: 'medium', id: 'large-shift', service, message: `${rb.key}: ${moved.join(', ')} moves more than ${maxShift} points of traffic in one step (--max-shift ${maxShift})`, fix: `shift in steps of at most ${maxShift} points and watch the SLO alerts between steps` });
     }
     for (const n of b.notes) if (!a.notes.includes(n)) out.push({ severity: 'high', id: 'route-ignored', service, message: n, fix: 'change the route to a form this mesh honours (see the note), or it silently routes nothing' });
   }
