@@ -140,13 +140,14 @@ export function gatewayRouting(objects: readonly K8sObject[], inv: Inventory): S
         continue;
       }
       rules.forEach((rule, i) => {
-        const matches: RequestMatch[] = (rule.matches?.length ? rule.matches : [{}]).map((m: any) => gatewayMatch(m, parent.port));
+        // the parentRef port selects the Service port the route attaches to; it is not a request condition here
+        const matches: RequestMatch[] = (rule.matches?.length ? rule.matches : [{}]).map((m: any) => gatewayMatch(m));
         const policy = rulePolicy(inv, route, rule, service, linkerd);
         const ruleShares = shares(inv, route, rule, service);
         matches.forEach((m, j) => entries.get(service)!.push({
           rank: specificity(m),
           tie: [created(route), `${ns}/${route.metadata.name}`, String(i).padStart(6, '0'), String(j).padStart(6, '0')],
-          rule: { key: rule.name ?? describeMatch(m), matches: [m], shares: ruleShares, policy, origin: `${name} rules[${i}]${rule.matches?.length ? ` matches[${j}]` : ''}` },
+          rule: { key: rule.name ?? describeMatch(m), matches: [m], shares: ruleShares, policy, origin: `${name} rules[${i}]${rule.matches?.length ? ` matches[${j}]` : ''}${parent.port ? ` (port ${parent.port})` : ''}` },
         }));
       });
     }

@@ -2,7 +2,6 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
 
 /** A Kubernetes object as read from a manifest: only the fields the reviewer reads are typed. */
 export interface K8sObject {
@@ -28,6 +27,8 @@ const MANIFEST = /\.(ya?ml|json)$/i;
  * @param source where the text came from, for error messages (a path or `ref:path`)
  */
 export function parseManifests(text: string, source: string): K8sObject[] {
+  // loaded on first use: importing the package for synth must not pay for the YAML parser
+  const { parseAllDocuments } = require('yaml') as typeof import('yaml');
   const out: K8sObject[] = [];
   for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length > 0) {
