@@ -1,0 +1,51 @@
+// The review reads security and routing of the other backends' shapes, and of GitOps-style Istio.
+import * as path from 'path';
+import { explainState } from '../../src/review/explain';
+import { readManifests } from '../../src/review/objects';
+import { reviewManifests } from '../../src/review/review';
+import { parseMermaid } from './mermaid';
+
+const fixtures = path.join(__dirname, 'fixtures');
+
+describe('explaining other backends from their manifests', () => {
+  test('Linkerd: Server + MeshTLSAuthentication → STRICT and one caller; annotations → retries/timeouts', () => {
+    const objects = readManifests(path.join(fixtures, 'backends', 'linkerd.yaml'));
+    // a workload to judge (the fixture holds routing and policy only)
+    const state = explainState([...objects, deployment('myservice', 'v1')]);
+    const s = state.services.get('mesh-demo/myservice')!;
+    expect(s.dataPlane).toBe('linkerd');
+    expect(s.workloads[0].mtls).toMatchObject({ mode: 'STRICT', source: 'Linkerd Server myservice-http' });
+    expect(s.workloads[0].access.permissions.map((p) => `${p.from} → ${p.to}`)).toEqual(['frontend.mesh-demo.serviceaccount.identity.linkerd.cluster.local → any request']);
+    expect(s.rules.map((r) => [r.key, r.timeout, r.retries])).toEqual([['version-header', '2s', '2 attempts, on 5xx'], ['default route', '2s', '2 attempts, on 5xx']]);
+  });
+
+  test('ambient: AuthorizationPolicy with targetRefs applies to the Service\'s workloads', () => {
+    const state = explainState([...readManifests(path.join(fixtures, 'backends', 'istio-ambient.yaml')), deployment('myservice', 'v1')]);
+    const w = state.services.get('mesh-demo/myservice')!.workloads[0];
+    expect(w.mtls.mode).toBe('STRICT');
+    expect(w.access.permissions.map((p) => `${p.from} → ${p.to}`)).toEqual(['cluster.local/ns/mesh-demo/sa/frontend → GET /api/users']);
+  });
+
+  test('GitOps Istio repo: shift, a new subset routed in the same change, a subset removed while routed', () => {
+    const r = reviewManifests(readManifests(path.join(fixtures, 'gitops', 'before')), readManifests(path.join(fixtures, 'gitops', 'after')));
+    expect(r.risks.map((x) => `${x.severity} ${x.service} ${x.id}`)).toEqual([
+      'high shop/ratings version-removed-while-routed',
+      'medium shop/ratings large-shift',
+      'medium shop/reviews route-to-new-version',
+      'medium shop/reviews large-shift',
+    ]);
+    expect(r.services.find((s) => s.service === 'shop/reviews')!.changes.map((c) => c.text)).toEqual([
+      'rule "jason": v2 100% → 0%, v3 0% → 100%',
+      'default route: v1 80% → 40%, v2 20% → 60%; timeout 3s → 5s',
+      'version v3 added (subset v3)',
+    ]);
+    expect(parseMermaid([r.diagrams.after, r.diagrams.change]).map((x) => x.error ?? x.type)).toEqual(['flowchart-v2', 'flowchart-v2']);
+  }, 60_000);
+});
+
+function deployment(app: string, version: string): any {
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `${app}-${version}`, namespace: 'mesh-demo' },
+    spec: { replicas: 2, selector: { matchLabels: { app, version } }, template: { metadata: { labels: { app, version } }, spec: { serviceAccountName: app, containers: [{ name: app, image: 'x', ports: [{ name: 'http', containerPort: 8080 }] }] } } },
+  };
+}
