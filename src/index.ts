@@ -57,3 +57,6 @@ export {
   assertValidManifests, formatValidationErrors, ManifestValidation, ManifestValidator, validateChart, validateManifests,
 } from './validation/validator';
 export type { ManifestValidatorOptions, ValidationError, ValidationResult } from './validation/validator';
+
+// Change review (`cdk8s-mesh review`): the manifest interpreter and reviewer, as a library
+export * as review from './review';

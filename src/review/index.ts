@@ -1,4 +1,4 @@
-// The reviewer's public API (re-exported from the package root by `export * from './review'`).
+// The reviewer's public API, re-exported from the package root as the namespace `review`.
 export { interpretRouting, routeRequest } from './interpreter';
 export type { RouteDecision, RoutingModel, RouteRule, RoutePolicy, ServiceRouting, Share, Mirror, ServiceKey } from './routing-model';
 export type { SampleRequest, RequestMatch, StrMatch, NamedMatch } from './match';
