@@ -53,6 +53,9 @@ export function orderEntries(ref: RouteRef, model: RoutingModel, backend: string
       if (a.rule === b.rule) continue;
       const both = conj(a.cond, b.cond);
       if (both === 'disjoint') continue;
+      // An earlier entry takes every request both match: a is never first for them, so the pair
+      // is (that entry, b), checked on its own.
+      if (!('inexpressible' in both) && entries.slice(0, p).some((z) => covers(z.cond, both))) continue;
       const order = precedence(b.cond, a.cond);
       if (order && order.order <= 0) continue;
       // b may take requests that a (first in the model) should get.
@@ -78,5 +81,21 @@ export function orderEntries(ref: RouteRef, model: RoutingModel, backend: string
       p = -1;
     }
   }
-  return entries;
+  return prune(entries);
+}
+
+/**
+ * Drops entries no request can reach under either semantics: covered by an earlier entry (so never
+ * first) and by an entry that outranks them (so never the Gateway API winner). Each removal keeps
+ * both winners of every request, so the two still agree; one at a time, rechecked each time.
+ */
+function prune(entries: Entry[]): Entry[] {
+  const out = [...entries];
+  for (let i = out.length - 1; i >= 0; i--) {
+    const e = out[i];
+    const neverFirst = out.slice(0, i).some((z) => covers(z.cond, e.cond));
+    const neverWins = out.some((f, j) => j !== i && covers(f.cond, e.cond) && ((compare(f.cond, e.cond) ?? -1) > 0 || (compare(f.cond, e.cond) === 0 && j < i)));
+    if (neverFirst && neverWins) out.splice(i, 1);
+  }
+  return out;
 }
