@@ -5,3 +5,4 @@ export { GatewayApiDialect, GatewayApiService, RouteRef, ISTIO_SIDECAR_GATEWAY_A
 export { requireExpressible, retryCodes, RETRY_CODE_CLASSES } from './expressible';
 export { toHttpRouteSpec } from './http-route';
 export { gatewayDuration, parseGatewayDuration } from './duration';
+export { analyzeGatewayApiRouting, GatewayApiRouteInput } from './analysis';

@@ -37,6 +37,11 @@ const label = (e: Entry): string => e.origin ?? `(${e.carried![0]} ∧ ${e.carri
  * @internal
  */
 export function orderEntries(ref: RouteRef, model: RoutingModel, backend: string): Entry[] {
+  return prune(closeEntries(ref, model, backend));
+}
+
+/** {@link orderEntries} before unreachable entries are dropped (the analysis reads which ones are). @internal */
+export function closeEntries(ref: RouteRef, model: RoutingModel, backend: string): Entry[] {
   const entries: Entry[] = [];
   model.rules.forEach((rule, i) => {
     if (rule.matches.length === 0) entries.push({ cond: CATCH_ALL, rule: i, origin: rule.prop });
@@ -81,7 +86,18 @@ export function orderEntries(ref: RouteRef, model: RoutingModel, backend: string
       p = -1;
     }
   }
-  return prune(entries);
+  return entries;
+}
+
+/** How an entry is named in messages: its model match, or the two it combines. @internal */
+export function entryLabel(e: Entry): string {
+  return label(e);
+}
+
+/** The entry that takes every request `entries[i]` matches under Gateway API precedence, if one does. @internal */
+export function shadowOf(entries: readonly Entry[], i: number): Entry | undefined {
+  const e = entries[i];
+  return entries.find((f, j) => j !== i && covers(f.cond, e.cond) && ((compare(f.cond, e.cond) ?? -1) > 0 || (compare(f.cond, e.cond) === 0 && j < i)));
 }
 
 /**
@@ -94,8 +110,7 @@ function prune(entries: Entry[]): Entry[] {
   for (let i = out.length - 1; i >= 0; i--) {
     const e = out[i];
     const neverFirst = out.slice(0, i).some((z) => covers(z.cond, e.cond));
-    const neverWins = out.some((f, j) => j !== i && covers(f.cond, e.cond) && ((compare(f.cond, e.cond) ?? -1) > 0 || (compare(f.cond, e.cond) === 0 && j < i)));
-    if (neverFirst && neverWins) out.splice(i, 1);
+    if (neverFirst && shadowOf(out, i)) out.splice(i, 1);
   }
   return out;
 }
