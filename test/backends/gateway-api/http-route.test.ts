@@ -11,10 +11,14 @@ const seed = () => routing(
   [{ name: 'version-header', matches: [{ headers: { version: StringMatch.exact('v2') } }], destinations: [{ version: 'v2' }] }],
   { destinations: [{ version: 'v1', weight: Weight.fraction(0.9) }, { version: 'v2', weight: Weight.fraction(0.1) }] },
 );
-/** The spec, after checking that the package's validator (schema + CEL) accepts it as a full object. */
+/**
+ * The spec, after checking that the package's validator (schema + CEL) accepts it as a full object;
+ * synthesized in a chart too, so the server layer dry-runs it in .ci/run.
+ */
 function render(...args: Parameters<typeof routing>) {
   const spec = toHttpRouteSpec(REF, routing(...args), service(), ISTIO);
   expect(validateManifests([httpRouteObject(spec)]).errors).toEqual([]);
+  expect(synthesized(spec).spec).toEqual(JSON.parse(JSON.stringify(spec)));
   return spec;
 }
 
@@ -142,6 +146,7 @@ describe('toHttpRouteSpec', () => {
     for (const dialect of [ISTIO_SIDECAR_GATEWAY_API, ISTIO_AMBIENT_GATEWAY_API, LINKERD_GATEWAY_API]) {
       const spec = toHttpRouteSpec(REF, seed(), service(), dialect);
       expect(validateManifests([httpRouteObject(spec)]).errors).toEqual([]);
+      synthesized(spec);
     }
   });
 
