@@ -19,6 +19,7 @@ export { HealthProbe } from './health-probe';
 export type { HealthProbeOptions } from './health-probe';
 export { ISTIO_RESERVED_PORTS, isDns1035Label, isDns1123Label, isLabelKey, isLabelValue } from './names';
 export { synthAtomically } from './synth';
+export { synthRenderings } from './renderings';
 
 // Traffic management
 export { TrafficSplit } from './traffic-split';

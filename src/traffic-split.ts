@@ -93,6 +93,7 @@ export class TrafficSplit extends Construct {
     app.routings.push({ path: this.node.path, kind: KIND, host: `${this.service.serviceName}.${this.service.namespace ?? 'default'}`, backend: this.backend.id });
     this.rendering = this.backend.renderRouting(this, input, app);
     this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend.id) });
+    this.node.addValidation({ validate: () => this.sameBackendAsService() });
     this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
   }
 
@@ -126,6 +127,15 @@ export class TrafficSplit extends Construct {
       namespace: this.namespace,
       rules: [...this.rules, this.defaultRule],
     };
+  }
+
+  /** A route rendered for one data plane can't steer a service rendered for another (subsets vs per-version Services). */
+  private sameBackendAsService(): string[] {
+    const service = this.service;
+    if (!MeshService.isMeshService(service) || service.backend.id === this.backend.id) return [];
+    return [propError(KIND, this.node.path, 'service', service.serviceName,
+      `renders for ${service.backend.name} ('${service.node.path}'), but this TrafficSplit renders for ${this.backend.name}, whose routes need objects the service does not have`,
+      'render the TrafficSplit and the MeshService for the same backend (Mesh.use on both charts)').message];
   }
 
   private ref(prop: string) {

@@ -5,7 +5,7 @@ import * as YAML from 'yaml';
 import { MeshDemoChart } from '../src/example';
 import { promqlErrors, ruleExpressions } from './promql';
 
-const DIST = path.join(__dirname, '..', 'dist', 'mesh-demo.k8s.yaml');
+const DIST = path.join(__dirname, '..', 'dist', 'istio-sidecar', 'mesh-demo.k8s.yaml');
 
 describe('example app observability', () => {
   const manifests = () => Testing.synth(new MeshDemoChart(Testing.app()));

@@ -1,6 +1,6 @@
 // What users write for one route (destinations, weights, policies) and its translation into the
 // routing model. Durations arrive as cdk8s Durations here and leave as milliseconds, so the model
-// (routing/model.ts) stays free of cdk8s.
+// (models/routing.ts) stays free of cdk8s.
 import { Duration } from 'cdk8s';
 import { propError } from '../errors';
 import { PropRef, requireDns1123Label, requireNonNegativeInteger } from '../names';

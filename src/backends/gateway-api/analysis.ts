@@ -3,7 +3,7 @@
 // win under Gateway API precedence, two routes on one Service port, regexes that aren't RE2.
 // Plain data in, messages out: the backend decides when to run it (e.g. node.addValidation).
 import { propError, show } from '../../errors';
-import { RoutingModel, StringMatch, StringMatchKind } from '../../routing/model';
+import { RoutingModel, StringMatch, StringMatchKind } from '../../models/routing';
 import { re2Problem } from '../../routing/re2';
 import { describeCond } from './conditions';
 import { GatewayApiDialect, GatewayApiService, RouteRef } from './dialect';

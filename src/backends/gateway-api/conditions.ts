@@ -3,7 +3,7 @@
 // Paths follow Gateway API semantics: PathPrefix compares whole segments ('/api' matches /api and
 // /api/x, not /apix); regexes match the whole value (Envoy's safe_regex, RE2).
 import { RE2JS } from 're2js';
-import { MatchModel, StringMatch, StringMatchKind } from '../../routing/model';
+import { MatchModel, StringMatch, StringMatchKind } from '../../models/routing';
 
 /** A path condition; a match without one has PathPrefix '/' (the CRD's default). @internal */
 export interface PathCond {

@@ -1,7 +1,7 @@
 // What a Gateway API data plane can't express: refused at synth with the prop, the backend and the
 // alternative — never silently dropped or approximated.
 import { propError } from '../../errors';
-import { quoteMeta, RuleModel, StringMatch, StringMatchKind } from '../../routing/model';
+import { quoteMeta, RuleModel, StringMatch, StringMatchKind } from '../../models/routing';
 import { GatewayApiDialect, RouteRef } from './dialect';
 
 // The CRD's patterns (gateway-api v1.5.1 httproutes.gateway.networking.k8s.io).

@@ -14,7 +14,7 @@ import {
   HttpRouteSpecRulesMatchesQueryParamsType,
 } from '../../../imports/gateway.networking.k8s.io';
 import { propError } from '../../errors';
-import { MirrorModel, RoutingModel, RuleModel } from '../../routing/model';
+import { MirrorModel, RoutingModel, RuleModel } from '../../models/routing';
 import { Cond } from './conditions';
 import { GatewayApiDialect, GatewayApiService, RouteRef } from './dialect';
 import { gatewayDuration } from './duration';

@@ -10,7 +10,7 @@
 // so (e1, w) is a pair this loop fixed: an entry covering e1∧w, for e1's rule, ranked at least as
 // high as w and placed before it — it matches r, so w can't win. Contradiction: they agree.
 import { propError } from '../../errors';
-import { RoutingModel } from '../../routing/model';
+import { RoutingModel } from '../../models/routing';
 import { CATCH_ALL, compare, Cond, condOf, conj, covers, describeCond, precedence } from './conditions';
 import { RouteRef } from './dialect';
 

@@ -11,11 +11,13 @@ import type { AuthorizationModel } from '../../models/authorization';
 import type { MtlsPolicyModel } from '../../models/mtls';
 import type { MonitorModel, ScrapeEndpointModel, SloModel, TelemetryModel } from '../../models/observability';
 import type { ProtocolModel, ServiceModel } from '../../models/service';
+import { ISTIO_SIDECAR_GATEWAY_API } from '../gateway-api';
 import { createMonitor } from '../prometheus/monitor';
 import { createPrometheusRule } from '../prometheus/slo-rule';
 import { createAuthorizationPolicy } from './authorization-policy';
 import { checkClientTls, createDestinationRule } from './destination-rule';
 import { ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT, metricsMergeAnnotations } from './metrics-merge';
+import { renderHttpRoute } from './http-route';
 import { checkSinglePolicyPerScope, createPeerAuthentication } from './peer-authentication';
 import { analyzeRouting } from './routing-analysis';
 import { analyzeTelemetry, createTelemetry } from './telemetry';
@@ -56,7 +58,7 @@ const REVISION = 'istio.io/rev';
  * @see https://istio.io/latest/docs/ops/deployment/architecture/
  */
 export class IstioSidecar implements IMeshBackend {
-  public readonly id: string = 'istio-sidecar';
+  public readonly id: string;
   public readonly name: string;
   /** The routing API used. */
   public readonly routing: IstioRouting;
@@ -68,6 +70,9 @@ export class IstioSidecar implements IMeshBackend {
       throw propError('IstioSidecar', '(backend)', 'routing', this.routing, 'is not a routing API', 'use IstioRouting.VIRTUAL_SERVICE or IstioRouting.GATEWAY_API');
     }
     const gatewayApi = this.routing === IstioRouting.GATEWAY_API;
+    // One routing API per namespace: a VirtualService and an HTTPRoute must never route one host,
+    // and Gateway API routes need the per-version Services only this mode's MeshServices emit.
+    this.id = gatewayApi ? 'istio-sidecar-gateway-api' : 'istio-sidecar';
     this.name = gatewayApi ? 'Istio sidecar (Gateway API routing)' : 'Istio sidecar';
     this.workload = {
       // Istio reads appProtocol before the port name; `http2` and `grpc` are its own values.
@@ -99,6 +104,7 @@ export class IstioSidecar implements IMeshBackend {
   }
 
   public renderRouting(scope: Construct, routing: RoutingInput, app: AppModel): IRoutingRendering {
+    if (this.routing === IstioRouting.GATEWAY_API) return renderHttpRoute(scope, routing, app, ISTIO_SIDECAR_GATEWAY_API);
     return {
       resource: createVirtualService(scope, routing),
       validate: () => analyzeRouting(routing, app),

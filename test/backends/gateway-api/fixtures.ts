@@ -3,7 +3,7 @@
 import { ApiObject, Testing } from 'cdk8s';
 import { HttpRoute, HttpRouteSpec } from '../../../imports/gateway.networking.k8s.io';
 import { GatewayApiService, RouteRef } from '../../../src/backends/gateway-api';
-import { RoutingModel } from '../../../src/routing/model';
+import { RoutingModel } from '../../../src/models/routing';
 import { normalizeRule, TrafficRouteOptions, TrafficRule } from '../../../src/routing/route-options';
 import { chart } from '../../util';
 

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { HttpMethod, StringMatch, StringMatchKind } from '../../../src';
 import { analyzeGatewayApiRouting, ISTIO_SIDECAR_GATEWAY_API, toHttpRouteSpec } from '../../../src/backends/gateway-api';
-import { HttpMatch, MatchModel, RoutingModel } from '../../../src/routing/model';
+import { HttpMatch, MatchModel, RoutingModel } from '../../../src/models/routing';
 import { TrafficRule } from '../../../src/routing/route-options';
 import { REF, routing, service, synthesized } from './fixtures';
 import { gatewayWinner, RegexRank, TestRequest } from './gateway-matcher';
