@@ -232,7 +232,7 @@ export class MeshService extends Construct implements IMeshService {
     props.versions.forEach((v, i) => this.declareVersion(v, `versions[${i}]`));
     this.node.addValidation({ validate: () => this.checkDefaultRoute() });
     this.node.addValidation({ validate: () => duplicateMeshServices(this.model, app) });
-    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend.id) });
+    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend) });
     this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
   }
 

@@ -92,7 +92,7 @@ export class TrafficSplit extends Construct {
     const input: RoutingInput = { path: this.node.path, kind: KIND, service: this.service, model: () => this._routingModel() };
     app.routings.push({ path: this.node.path, kind: KIND, host: `${this.service.serviceName}.${this.service.namespace ?? 'default'}`, backend: this.backend.id });
     this.rendering = this.backend.renderRouting(this, input, app);
-    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend.id) });
+    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend) });
     this.node.addValidation({ validate: () => this.sameBackendAsService() });
     this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
   }

@@ -15,15 +15,14 @@ export function duplicateMeshServices(self: ServiceModel, app: AppModel): string
 }
 
 /** Every mesh construct of one namespace renders for one backend: two data planes can't share its pods' config. @internal */
-export function mixedBackends(app: AppModel, path: string, namespace: string | undefined, backendId: string): string[] {
+export function mixedBackends(app: AppModel, path: string, namespace: string | undefined, backend: { readonly id: string; readonly name: string }): string[] {
   const byNamespace = app.derived('backend-by-namespace', (a) => {
     const first = new Map<string, { path: string; backendId: string; backendName: string }>();
     for (const use of a.backendUses) if (!first.has(use.namespace ?? '')) first.set(use.namespace ?? '', use);
     return first;
   });
   const first = byNamespace.get(namespace ?? '');
-  if (!first || first.backendId === backendId) return [];
-  const mine = app.backendUses.find((u) => u.path === path);
-  return [`'${path}' renders for ${mine?.backendName ?? backendId}, but '${first.path}' in the same namespace ${JSON.stringify(namespace ?? '(none)')} renders for ${first.backendName}. `
+  if (!first || first.backendId === backend.id) return [];
+  return [`'${path}' renders for ${backend.name}, but '${first.path}' in the same namespace ${JSON.stringify(namespace ?? '(none)')} renders for ${first.backendName}. `
     + 'Fix: choose one backend per namespace (Mesh.use(chart, backend) on every chart of the namespace), or move one of them to another namespace.'];
 }

@@ -131,7 +131,7 @@ export class MeshMonitor extends Construct {
     this.port = endpoint.port;
     this.path = endpoint.path;
     this.rendering = this.backend.renderMonitor(this, model, endpoint, app);
-    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, namespace, this.backend.id) });
+    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, namespace, this.backend) });
     this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
   }
 

@@ -249,7 +249,7 @@ export class ServiceLevelObjectives extends Construct {
         { name: `${this.name}.alerts`, rules: alertRules },
       ],
     }, app);
-    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, namespace, this.backend.id) });
+    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, namespace, this.backend) });
     this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
   }
 

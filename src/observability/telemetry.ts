@@ -161,7 +161,7 @@ export class MeshTelemetry extends Construct {
     const app = appModelOf(this);
     app.add(KIND, model);
     this.rendering = this.backend.renderTelemetry(this, model, app);
-    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend.id) });
+    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend) });
     this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
   }
 

@@ -203,7 +203,7 @@ export class AuthorizationPolicy extends Construct {
     app.authorizations.push(this.model);
     this.rendering = this.backend.renderAuthorization(this, this.model, app);
     this.node.addValidation({ validate: () => this.validateRules() });
-    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend.id) });
+    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend) });
     this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
   }
 

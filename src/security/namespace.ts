@@ -115,7 +115,7 @@ export class MeshNamespace extends Construct {
     this.namespace = new kplus.Namespace(this, 'Resource', { metadata: { name: this.name, labels, annotations: mesh.annotations } });
     withoutApiDefaults(ApiObject.of(this.namespace));
     const app = appModelOf(this);
-    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.name, this.backend.id) });
+    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.name, this.backend) });
     // Namespaces are cluster-scoped; cdk8s copies the chart's namespace onto every object.
     if (chartNamespace !== undefined) ApiObject.of(this.namespace).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     // Objects declared before this one would be written before the Namespace, and a first

@@ -118,7 +118,7 @@ export class PeerAuthentication extends Construct {
     };
     app.mtlsPolicies.push(this.model);
     this.rendering = this.backend.renderMtlsPolicy(this, this.model, app);
-    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend.id) });
+    this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend) });
     this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
   }
 

@@ -1,7 +1,7 @@
 // MeshTelemetry model → telemetry.istio.io/v1 Telemetry, with IST0159/IST0160.
 import { Construct } from 'constructs';
 import { Telemetry } from '../../../imports/telemetry.istio.io';
-import type { AppModel } from '../../models/app';
+import { AppModel, groupBy } from '../../models/app';
 import type { TelemetryModel } from '../../models/observability';
 import { appSelector } from '../../models/service';
 
@@ -23,7 +23,8 @@ export function createTelemetry(scope: Construct, t: TelemetryModel): Telemetry 
 
 /** IST0159 / IST0160: two Telemetries for one workload, or two namespace-wide ones. @internal */
 export function analyzeTelemetry(app: AppModel, t: TelemetryModel): string[] {
-  const peers = app.list<TelemetryModel>('MeshTelemetry').filter((o) => o.namespace === t.namespace && o.serviceName === t.serviceName);
+  const byScope = app.derived('telemetry-by-scope', (a) => groupBy(a.list<TelemetryModel>('MeshTelemetry'), (o) => `${o.namespace ?? ''}|${o.serviceName ?? ''}`));
+  const peers = byScope.get(`${t.namespace ?? ''}|${t.serviceName ?? ''}`) ?? [];
   if (peers.length < 2) return [];
   const ns = JSON.stringify(t.namespace ?? '');
   const names = peers.map((o) => JSON.stringify(o.name)).join(', ');
