@@ -12,6 +12,7 @@ import { addMetricsMergeAnnotations, MetricsEndpoint, ServiceMetrics } from './o
 import { DestinationTls } from './security/destination-tls';
 import { createVersionDeployment, MeshServiceVersionOptions } from './workload';
 import { guardDuplicateObjects } from './analysis/duplicate-objects';
+import { keepJsonPatches } from './api-object-patches';
 
 /**
  * The application protocol of a MeshService's port. Istio reads it from the Service port's
@@ -193,6 +194,7 @@ export class MeshService extends Construct implements IMeshService {
       spec: Lazy.any({ produce: () => this._destinationRuleSpec() }),
     });
 
+    keepJsonPatches(this.serviceAccount, this.service, this.destinationRule);
     props.versions.forEach((v, i) => this.declareVersion(v, `versions[${i}]`));
     register(KIND, this);
     this.node.addValidation({ validate: () => duplicateMeshServices(this, registered<MeshService>(this, KIND)) });

@@ -9,6 +9,7 @@ import { toVirtualServiceSpec } from './routing/istio';
 import { RoutingModel, RuleModel } from './routing/model';
 import { normalizeRule, TrafficRouteOptions, TrafficRule } from './routing/route-options';
 import { guardDuplicateObjects } from './analysis/duplicate-objects';
+import { keepJsonPatches } from './api-object-patches';
 
 /** Props of a TrafficSplit. */
 export interface TrafficSplitProps {
@@ -92,6 +93,7 @@ export class TrafficSplit extends Construct implements RoutingSource {
       // Lazy: rules added later with addRule() are rendered too.
       spec: Lazy.any({ produce: () => toVirtualServiceSpec(this._routingModel()) }),
     });
+    keepJsonPatches(this.virtualService);
     register(ROUTING_SOURCE_KIND, this);
     this.node.addValidation({ validate: () => analyzeRouting(this) });
   }

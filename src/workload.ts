@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { propError } from './errors';
 import { PropRef, requireDns1123Label, requireNonNegativeInteger } from './names';
 import { applyPodSecurity, containerSecurityContext, PodSecurityOptions, podSecurityContext, resolvePodSecurity } from './security/pod-security';
+import { keepJsonPatches } from './api-object-patches';
 
 /**
  * One version of a MeshService: its own Deployment `<service>-<version>` and DestinationRule
@@ -137,6 +138,7 @@ export function createVersionDeployment(scope: Construct, ref: PropRef, ctx: Wor
       securityContext: containerSecurityContext(security),
     }],
   });
+  keepJsonPatches(deployment);
   deployment.select(kplus.LabelSelector.of({ labels: versionSelector(ctx.serviceName, name) }));
   applyPodSecurity(deployment, security);
   ApiObject.of(deployment).addJsonPatch(

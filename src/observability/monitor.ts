@@ -13,6 +13,7 @@ import type { IMeshService } from '../mesh-service';
 import { PropRef, requireDns1123Label, requireLabels } from '../names';
 import { ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT, requireServiceMetrics, ServiceMetrics } from './metrics';
 import { guardDuplicateObjects } from '../analysis/duplicate-objects';
+import { keepJsonPatches } from '../api-object-patches';
 
 /**
  * Which Prometheus Operator object scrapes a MeshService.
@@ -175,6 +176,7 @@ export class MeshMonitor extends Construct {
         },
       });
     }
+    keepJsonPatches(this.resource);
   }
 }
 

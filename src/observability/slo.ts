@@ -7,6 +7,7 @@ import { PropRef, requireDns1123Label, requireLabels } from '../names';
 import { requireServiceMetrics } from './metrics';
 import { goFloat, leMatcher, num, quote, selector } from './promql';
 import { guardDuplicateObjects } from '../analysis/duplicate-objects';
+import { keepJsonPatches } from '../api-object-patches';
 
 /** Severity label of an SLO alert, as Alertmanager routes usually expect it. */
 export enum AlertSeverity {
@@ -240,6 +241,7 @@ export class ServiceLevelObjectives extends Construct {
         ],
       },
     });
+    keepJsonPatches(this.prometheusRule);
   }
 }
 

@@ -6,6 +6,7 @@ import type { IMeshService } from '../mesh-service';
 import { PropRef, requireDns1123Label } from '../names';
 import { register, registered } from '../analysis/registry';
 import { guardDuplicateObjects } from '../analysis/duplicate-objects';
+import { keepJsonPatches } from '../api-object-patches';
 
 /** Options of `AccessLogging.enabled()`. */
 export interface AccessLoggingOptions {
@@ -149,6 +150,7 @@ export class MeshTelemetry extends Construct {
       tracing: props.tracing ? [props.tracing._toKube(ref('tracing'))] : undefined,
     };
     this.telemetry = new Telemetry(this, 'Resource', { metadata: { name: this.name }, spec });
+    keepJsonPatches(this.telemetry);
     register(KIND, this);
     this.node.addValidation({ validate: () => this.analyze() });
   }

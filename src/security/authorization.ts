@@ -11,6 +11,7 @@ import { propError, show } from '../errors';
 import type { IMeshService } from '../mesh-service';
 import { isDns1123Label, PropRef, requireDns1123Label, requirePort } from '../names';
 import { guardDuplicateObjects } from '../analysis/duplicate-objects';
+import { keepJsonPatches } from '../api-object-patches';
 
 /** The SPIFFE trust domain of an Istio mesh installed with defaults. */
 export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
@@ -183,6 +184,7 @@ export class AuthorizationPolicy extends Construct {
       metadata: { name: this.name },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
+    keepJsonPatches(this.resource);
     this.node.addValidation({ validate: () => this.validateRules() });
   }
 

@@ -6,6 +6,7 @@ import { PropRef, requireDns1123Label, requireLabels } from '../names';
 import { MtlsMode, PeerAuthentication } from './peer-authentication';
 import { PodSecurityStandard } from './pod-security';
 import { guardDuplicateObjects } from '../analysis/duplicate-objects';
+import { keepJsonPatches } from '../api-object-patches';
 
 /** Props of a MeshNamespace. */
 export interface MeshNamespaceProps {
@@ -110,6 +111,7 @@ export class MeshNamespace extends Construct {
     }
 
     this.namespace = new kplus.Namespace(this, 'Resource', { metadata: { name: this.name, labels } });
+    keepJsonPatches(this.namespace);
     // Namespaces are cluster-scoped; cdk8s copies the chart's namespace onto every object.
     if (chartNamespace !== undefined) ApiObject.of(this.namespace).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     // Objects declared before this one would be written before the Namespace, and a first

@@ -11,6 +11,7 @@ import type { IMeshService } from '../mesh-service';
 import { PropRef, requireDns1123Label, requirePort } from '../names';
 import { register, registered } from '../analysis/registry';
 import { guardDuplicateObjects } from '../analysis/duplicate-objects';
+import { keepJsonPatches } from '../api-object-patches';
 
 /** The registry kind PeerAuthentications record themselves under. @internal */
 export const PEER_AUTHENTICATION = 'PeerAuthentication';
@@ -112,6 +113,7 @@ export class PeerAuthentication extends Construct {
       metadata: { name: this.name, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
+    keepJsonPatches(this.resource);
     register(PEER_AUTHENTICATION, this);
     this.node.addValidation({ validate: () => checkSinglePolicyPerScope(this) });
   }
