@@ -217,7 +217,8 @@ export class ServiceLevelObjectives extends Construct {
         alertRules.push({
           alert,
           expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expr),
-          labels: { severity, slo: sli.slo },
+          // `window` keeps the tiers two alerts when they share a severity (promtool: duplicate rules).
+          labels: { severity, slo: sli.slo, window: tier.longWindow },
           annotations: {
             summary: `{{ $labels.app }} {{ $labels.version }} (namespace {{ $labels.namespace }}) burns its ${sli.slo} error budget ${num(tier.factor)}× too fast`,
             description: `{{ $value | humanizePercentage }} ${sli.what} over the last ${tier.longWindow} (and still over ${tier.shortWindow}); `
