@@ -118,8 +118,33 @@ function describe(p: Placement): string {
   return `${o.kind} ${o.metadata.namespace && o.kind !== 'Namespace' ? `${o.metadata.namespace}/` : ''}${o.name} ('${p.file}', construct '${o.node.path}')`;
 }
 
+/**
+ * Whether the layout could fail at all, from one pass over the objects (no dependency graph): some
+ * object lives in a Namespace the output holds, or — per-resource layouts — two objects of one
+ * chart folder share a kind and name. Keeps the check at a few ms for apps where neither holds.
+ */
+function mayFail(app: App): boolean {
+  const objects = app.node.findAll().filter(ApiObject.isApiObject);
+  const namespaces = new Set(objects.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1').map((o) => o.name));
+  if (objects.some((o) => o.kind !== 'Namespace' && o.metadata.namespace !== undefined && namespaces.has(o.metadata.namespace))) return true;
+  const folders = app.yamlOutputType === YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE;
+  if (app.yamlOutputType === YamlOutputType.FILE_PER_CHART) {
+    const charts = app.node.findAll().filter((c): c is Chart => c instanceof Chart).map((c) => Names.toDnsLabel(c));
+    return new Set(charts).size !== charts.length;
+  }
+  if (!folders && app.yamlOutputType !== YamlOutputType.FILE_PER_RESOURCE) return false;
+  const files = new Set<string>();
+  for (const o of objects) {
+    const file = `${folders ? `${Chart.of(o).node.path}/` : ''}${o.kind}.${o.name}`.replace(/[^0-9a-zA-Z-_./]/g, '');
+    if (files.has(file)) return true;
+    files.add(file);
+  }
+  return false;
+}
+
 /** The errors of the app's layout, or none. @internal */
 export function outputLayoutErrors(app: App): string[] {
+  if (!mayFail(app)) return [];
   const all = placements(app);
   const layout = layoutName(app.yamlOutputType);
   const errors: string[] = [];
