@@ -24,7 +24,8 @@ interface Operation {
  * names, after the generated class's re-mapping — and fail with a message naming the object, its
  * construct path and the patch when a path can't be applied, instead of being dropped or failing
  * with `Cannot set properties of undefined`. Idempotent.
- * @see https://github.com/cdk8s-team/cdk8s/issues/1180
+ * @see https://github.com/cdk8s-team/cdk8s-core/issues/72 (upstream: "Escape hatch output does not appear in generated YAML")
+ * @see https://github.com/cdk8s-team/cdk8s/issues/1883 (a patched Namespace `spec` dropped)
  * @internal
  */
 export function keepJsonPatches(...constructs: IConstruct[]): void {

@@ -151,3 +151,11 @@ describe('patched fields land where cdk8s would have put them (stable GitOps dif
     expect(Object.keys(dr.spec.trafficPolicy.outlierDetection)).toEqual(['consecutive5xxErrors', 'interval']);
   });
 });
+
+test('toJson() is idempotent: rendering twice applies each patch once (cdk8s-core#954 made that a real risk)', () => {
+  const { svc } = payments();
+  const obj = ApiObject.of(svc.deployment('v1'));
+  obj.addJsonPatch(JsonPatch.add('/spec/template/spec/tolerations', []), JsonPatch.add('/spec/template/spec/tolerations/-', { key: 'a', operator: 'Exists' }));
+  expect(obj.toJson()).toEqual(obj.toJson());
+  expect(obj.toJson().spec.template.spec.tolerations).toHaveLength(1);
+});
