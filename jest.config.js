@@ -3,8 +3,8 @@ module.exports = {
   // Rooted at test/ so compiled output in lib/ is never collected twice.
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The server layer runs second (jest.server.config.js): it reads what this run recorded.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/server/'],
+  // The server layer and promtool run second (jest.server.config.js, jest.promtool.config.js): they read what this run recorded.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/server/', '<rootDir>/test/promtool/'],
   // @swc/jest only transpiles (the fastest measured path); `npm test` type-checks with tsc first.
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testEnvironment: 'node',

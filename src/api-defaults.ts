@@ -60,6 +60,7 @@ export function omitApiDefaults(manifest: Json): Json {
 /** Makes `obj` synthesize without API-default noise (after its JSON patches). @internal */
 export function withoutApiDefaults<T extends ApiObject>(obj: T): T {
   const toJson = obj.toJson.bind(obj);
-  Object.defineProperty(obj, 'toJson', { value: () => omitApiDefaults(toJson()) });
+  // A plain assignment: keepJsonPatches() may wrap it again (then patches apply after this).
+  obj.toJson = () => omitApiDefaults(toJson());
   return obj;
 }

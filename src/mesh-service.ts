@@ -15,6 +15,7 @@ import { PropRef, requireAppPort, requireDns1035Label, requireDns1123Label, requ
 import { MetricsEndpoint, ServiceMetrics } from './observability/metrics';
 import { DestinationTls } from './security/destination-tls';
 import { createVersionDeployment, MeshServiceVersionOptions } from './workload';
+import { keepJsonPatchesUnder } from './api-object-patches';
 
 /**
  * The application protocol of a MeshService's port. Istio reads it from the Service port's
@@ -169,6 +170,7 @@ export class MeshService extends Construct implements IMeshService {
   private readonly routeToDefault: boolean;
   private routedBy?: string;
   private defaultRoute?: IRoutingRendering;
+  private patchesKept = false;
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
@@ -234,6 +236,8 @@ export class MeshService extends Construct implements IMeshService {
     this.node.addValidation({ validate: () => duplicateMeshServices(this.model, app) });
     this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend) });
     this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
+    keepJsonPatchesUnder(this);
+    this.patchesKept = true;
   }
 
   /** Declared version names, in declaration order. */
@@ -367,6 +371,7 @@ export class MeshService extends Construct implements IMeshService {
     }
     this.rendering.versionAdded?.(version);
     this.renderDefaultRoute();
+    if (this.patchesKept) keepJsonPatchesUnder(this);
     return deployment;
   }
 }

@@ -9,6 +9,7 @@ import { Mesh } from './mesh/mesh';
 import { IMeshService, MeshService } from './mesh-service';
 import { RoutingModel, RuleModel } from './models/routing';
 import { normalizeRule, TrafficRouteOptions, TrafficRule } from './routing/route-options';
+import { keepJsonPatchesUnder } from './api-object-patches';
 
 /** Props of a TrafficSplit. */
 export interface TrafficSplitProps {
@@ -95,6 +96,7 @@ export class TrafficSplit extends Construct {
     this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend) });
     this.node.addValidation({ validate: () => this.sameBackendAsService() });
     this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
+    keepJsonPatchesUnder(this);
   }
 
   /** The Istio VirtualService, when the backend renders one (Istio sidecar mode with VirtualService routing). */

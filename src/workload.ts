@@ -6,6 +6,7 @@ import { propError } from './errors';
 import { podLabels, versionSelector } from './models/service';
 import { PropRef, requireDns1123Label, requireNonNegativeInteger } from './names';
 import { applyPodSecurity, containerSecurityContext, PodSecurityOptions, podSecurityContext, resolvePodSecurity } from './security/pod-security';
+import { keepJsonPatches } from './api-object-patches';
 
 /**
  * One version of a MeshService: its own Deployment `<service>-<version>` and DestinationRule
@@ -126,6 +127,7 @@ export function createVersionDeployment(scope: Construct, ref: PropRef, ctx: Wor
       securityContext: containerSecurityContext(security),
     }],
   });
+  keepJsonPatches(deployment);
   deployment.select(kplus.LabelSelector.of({ labels: versionSelector(ctx.serviceName, name) }));
   applyPodSecurity(deployment, security);
   selectByAppAndVersion(deployment, versionSelector(ctx.serviceName, name));

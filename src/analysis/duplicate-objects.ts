@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { guardOutputLayout } from '../output-layout';
 
 const guarded = new WeakSet<Chart>();
 
@@ -11,6 +12,7 @@ const guarded = new WeakSet<Chart>();
  * @internal
  */
 export function guardDuplicateObjects(scope: IConstruct): void {
+  guardOutputLayout(scope);
   const chart = Chart.of(scope);
   if (guarded.has(chart)) return;
   guarded.add(chart);

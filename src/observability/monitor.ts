@@ -10,6 +10,7 @@ import type { IMeshService } from '../mesh-service';
 import type { MonitorModel } from '../models/observability';
 import { PropRef, requireDns1123Label, requireLabels } from '../names';
 import { requireServiceMetrics } from './metrics';
+import { keepJsonPatchesUnder } from '../api-object-patches';
 
 /**
  * Which Prometheus Operator object scrapes a MeshService.
@@ -133,6 +134,7 @@ export class MeshMonitor extends Construct {
     this.rendering = this.backend.renderMonitor(this, model, endpoint, app);
     this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, namespace, this.backend) });
     this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
+    keepJsonPatchesUnder(this);
   }
 
   /** The PodMonitor or ServiceMonitor the backend rendered. */

@@ -11,6 +11,7 @@ import { PropRef, requireDns1123Label, requireLabels } from '../names';
 import { requireServiceMetrics } from './metrics';
 import { goFloat, leMatcher, num, quote, selector } from './promql';
 import { guardDuplicateObjects } from '../analysis/duplicate-objects';
+import { keepJsonPatchesUnder } from '../api-object-patches';
 
 /** Severity label of an SLO alert, as Alertmanager routes usually expect it. */
 export enum AlertSeverity {
@@ -222,7 +223,8 @@ export class ServiceLevelObjectives extends Construct {
         alertRules.push({
           alert,
           expr,
-          labels: { severity, slo: sli.slo },
+          // `window` keeps the tiers two alerts when they share a severity (promtool: duplicate rules).
+          labels: { severity, slo: sli.slo, window: tier.longWindow },
           annotations: {
             summary: `{{ $labels.app }} {{ $labels.version }} (namespace {{ $labels.namespace }}) burns its ${sli.slo} error budget ${num(tier.factor)}× too fast`,
             description: `{{ $value | humanizePercentage }} ${sli.what} over the last ${tier.longWindow} (and still over ${tier.shortWindow}); `
@@ -251,6 +253,7 @@ export class ServiceLevelObjectives extends Construct {
     }, app);
     this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, namespace, this.backend) });
     this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
+    keepJsonPatchesUnder(this);
   }
 
   /** The PrometheusRule the backend rendered. */

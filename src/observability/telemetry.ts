@@ -9,6 +9,7 @@ import { Mesh } from '../mesh/mesh';
 import type { IMeshService } from '../mesh-service';
 import type { TelemetryModel } from '../models/observability';
 import { PropRef, requireDns1123Label } from '../names';
+import { keepJsonPatchesUnder } from '../api-object-patches';
 
 /** Options of `AccessLogging.enabled()`. */
 export interface AccessLoggingOptions {
@@ -163,6 +164,7 @@ export class MeshTelemetry extends Construct {
     this.rendering = this.backend.renderTelemetry(this, model, app);
     this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend) });
     this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
+    keepJsonPatchesUnder(this);
   }
 
   /** The Telemetry object the backend rendered. */

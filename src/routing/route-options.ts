@@ -1,10 +1,11 @@
 // What users write for one route (destinations, weights, policies) and its translation into the
 // routing model. Durations arrive as cdk8s Durations here and leave as milliseconds, so the model
-// (models/routing.ts) stays free of cdk8s.
+// (routing/model.ts) stays free of cdk8s.
 import { Duration } from 'cdk8s';
 import { propError } from '../errors';
 import { PropRef, requireDns1123Label, requireNonNegativeInteger } from '../names';
 import { DestinationModel, FaultModel, HttpMatch, MirrorModel, normalizeMatch, RetryModel, RetryOn, RuleModel } from '../models/routing';
+import { checkRenderedWeights, checkRetriesCanRun } from './effective-policies';
 import { resolveWeights, Weight } from '../models/weights';
 
 /** Where a route sends requests: one version of the service, with its share of the traffic. */
@@ -160,11 +161,7 @@ export function normalizeRule(ref: PropRef, rule: TrafficRule): RuleModel {
     throw fail('fault', 'set', `is combined with ${model.timeoutMs !== undefined ? 'a timeout' : 'retries'} on the same route, and Envoy turns timeouts and retries off on a route with fault injection`,
       'inject faults on a rule of its own (e.g. matched by a test header), or drop the timeout/retries there');
   }
-  const perTry = model.retries?.perTryTimeoutMs;
-  if (perTry !== undefined && model.timeoutMs !== undefined && perTry >= model.timeoutMs) {
-    throw fail('retries.perTryTimeout', `${perTry}ms`, `is not shorter than the route timeout (${model.timeoutMs}ms), so no retry could ever run`,
-      'make perTryTimeout a fraction of the timeout (e.g. timeout 2s, perTryTimeout 500ms)');
-  }
+  checkRetriesCanRun(ref, model);
   return model;
 }
 
@@ -192,6 +189,7 @@ function normalizeDestinations(ref: PropRef, destinations: TrafficDestination[])
       'give every destination a weight, e.g. Weight.fraction(0.9) and Weight.fraction(0.1)');
   }
   const weights = resolveWeights(ref, destinations.map((d) => d.weight as Weight));
+  checkRenderedWeights(ref, destinations.map((d) => d.weight), weights);
   return destinations.map((d, i) => ({ version: d.version, weight: weights[i], prop: `${ref.prop}[${i}]` }));
 }
 

@@ -9,6 +9,7 @@ import { Mesh } from '../mesh/mesh';
 import type { IMeshService } from '../mesh-service';
 import { AuthorizationModel, AuthorizationRuleModel, IdentityModel, principalOf } from '../models/authorization';
 import { isDns1123Label, PropRef, requireDns1123Label, requirePort } from '../names';
+import { keepJsonPatchesUnder } from '../api-object-patches';
 
 /** The SPIFFE trust domain of an Istio mesh installed with defaults. */
 export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
@@ -205,6 +206,7 @@ export class AuthorizationPolicy extends Construct {
     this.node.addValidation({ validate: () => this.validateRules() });
     this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend) });
     this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
+    keepJsonPatchesUnder(this);
   }
 
   /** The action (ALLOW, DENY), fixed by the first `allow()`/`deny()`; undefined before. */

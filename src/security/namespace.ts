@@ -11,6 +11,7 @@ import { withoutApiDefaults } from '../api-defaults';
 import { appModelOf } from '../mesh/app-model';
 import type { IMeshBackend } from '../mesh/backend';
 import { Mesh } from '../mesh/mesh';
+import { keepJsonPatchesUnder } from '../api-object-patches';
 
 /** Props of a MeshNamespace. */
 export interface MeshNamespaceProps {
@@ -116,6 +117,7 @@ export class MeshNamespace extends Construct {
     withoutApiDefaults(ApiObject.of(this.namespace));
     const app = appModelOf(this);
     this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.name, this.backend) });
+    keepJsonPatchesUnder(this);
     // Namespaces are cluster-scoped; cdk8s copies the chart's namespace onto every object.
     if (chartNamespace !== undefined) ApiObject.of(this.namespace).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     // Objects declared before this one would be written before the Namespace, and a first

@@ -9,6 +9,7 @@ import { Mesh } from '../mesh/mesh';
 import type { IMeshService } from '../mesh-service';
 import type { MtlsPolicyModel } from '../models/mtls';
 import { PropRef, requireDns1123Label, requirePort } from '../names';
+import { keepJsonPatchesUnder } from '../api-object-patches';
 
 /**
  * How a workload's sidecar accepts inbound connections.
@@ -120,6 +121,7 @@ export class PeerAuthentication extends Construct {
     this.rendering = this.backend.renderMtlsPolicy(this, this.model, app);
     this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend) });
     this.node.addValidation({ validate: () => this.rendering.validate?.() ?? [] });
+    keepJsonPatchesUnder(this);
   }
 
   /** The object the backend rendered (Istio: the PeerAuthentication), if any. */

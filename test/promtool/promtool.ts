@@ -1,0 +1,39 @@
+// Runs Prometheus's own promtool on rule files the package synthesizes. Found at $PROMTOOL, else
+// where scripts/install-promtool.sh puts it (.tools/prometheus/usr/bin/promtool), else on PATH.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+
+/** The promtool binary, or undefined when none is installed. */
+export function findPromtool(): string | undefined {
+  const candidates = [
+    process.env.PROMTOOL,
+    path.join(__dirname, '..', '..', '.tools', 'prometheus', 'usr', 'bin', 'promtool'),
+    ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, 'promtool')),
+  ];
+  return candidates.find((c): c is string => !!c && spawnSync(c, ['--version'], { encoding: 'utf8' }).status === 0);
+}
+
+/** promtool's version line, e.g. `promtool, version 2.42.0+ds (…)`. */
+export function promtoolVersion(bin: string): string {
+  return spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
+}
+
+export interface PromtoolResult {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+/** A scratch directory for one promtool run; removed by the caller with `rmSync`. */
+export function scratch(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-promtool-'));
+}
+
+/** Writes `files` (name → object, written as YAML) into `dir` and runs `promtool <args>` there. */
+export function promtool(bin: string, dir: string, files: Record<string, unknown>, args: string[]): PromtoolResult {
+  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), YAML.stringify(content, { lineWidth: 0 }));
+  const r = spawnSync(bin, args, { cwd: dir, encoding: 'utf8', timeout: 60000 });
+  return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
+}

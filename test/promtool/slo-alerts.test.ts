@@ -1,0 +1,150 @@
+// "PromQL that parses can still never fire": the SLO burn-rate alerts run in Prometheus's own rule
+// engine (`promtool test rules`) over synthetic series shaped like MeshMonitor's scrapes.
+import * as fs from 'fs';
+import { Chart, Duration, Testing } from 'cdk8s';
+import { AlertSeverity, BURN_RATE_TIERS, MeshService, ServiceLevelObjectives, ServiceLevelObjectivesProps } from '../../src';
+import { findPromtool, promtool, promtoolVersion, scratch } from './promtool';
+import { EVAL_TIME, EVALUATION_INTERVAL, firingAlert, histogramSeries, INTERVAL, SeriesOptions, VersionLoad } from './slo-series';
+
+const bin = findPromtool();
+
+interface Objectives {
+  readonly title: string;
+  readonly namespace?: string;
+  readonly props: Partial<ServiceLevelObjectivesProps>;
+  readonly buckets: number[];
+  readonly threshold: number;
+  readonly leStyle?: SeriesOptions['leStyle'];
+}
+
+/** Objectives of the kinds the package renders: the README's, a whole-second bucket, another metric, no namespace. */
+const OBJECTIVES: Objectives[] = [
+  { title: '99.9% available, 99% under 300ms', namespace: 'shop', buckets: [0.05, 0.1, 0.3, 1], threshold: 0.3,
+    props: { availability: { percent: 99.9 }, latency: { percent: 99, threshold: Duration.millis(300) } } },
+  { title: '99.5% available, 95% under 1s (Prometheus 3 `le="1.0"`), custom metric and status label', namespace: 'payments', buckets: [0.25, 1, 2.5], threshold: 1,
+    leStyle: 'prometheus3', props: { availability: { percent: 99.5 }, latency: { percent: 95, threshold: Duration.seconds(1) }, metric: 'app_http_seconds', statusLabel: 'code' } },
+  { title: '99% available, 99.9% under 100ms, chart without namespace', buckets: [0.1, 0.5], threshold: 0.1,
+    props: { availability: { percent: 99 }, latency: { percent: 99.9, threshold: Duration.millis(100) } } },
+];
+
+type Slo = 'availability' | 'latency';
+type Burn = 'healthy' | 'fast' | 'slow';
+
+/** One synthesized PrometheusRule with what promtool needs to exercise it. */
+function synth(o: Objectives) {
+  const c = new Chart(Testing.app(), 'test', { namespace: o.namespace, disableResourceNameHashes: true });
+  const service = new MeshService(c, 'users', {
+    versions: [{ name: 'v1', image: 'ghcr.io/acme/users:1.0.0' }, { name: 'v2', image: 'ghcr.io/acme/users:2.0.0' }],
+  });
+  const slo = new ServiceLevelObjectives(c, 'slo', { service, buckets: o.buckets, ...o.props });
+  const rule = Testing.synth(c).find((x: any) => x.kind === 'PrometheusRule');
+  const budget = (s: Slo) => (100 - (s === 'availability' ? o.props.availability!.percent : o.props.latency!.percent)) / 100;
+  const series: SeriesOptions = {
+    metric: o.props.metric ?? 'http_request_duration_seconds', statusLabel: o.props.statusLabel ?? 'status',
+    namespace: o.namespace, app: service.serviceName, buckets: o.buckets, threshold: o.threshold, leStyle: o.leStyle,
+  };
+  return { rule, slo, series, budget };
+}
+
+/** A share of bad requests that burns the budget fast (above 14.4×), slowly (between 6× and 14.4×), or not at all (below 1×). */
+function badShare(budget: number, burn: Burn): number {
+  if (burn === 'fast') return Math.min(1, budget * 14.4 * 1.25);
+  if (burn === 'slow') return budget * 10;
+  return budget * 0.5;
+}
+
+/** A promtool test file: `loads` as input, and exactly `firing` as the firing alerts at 7h. */
+function testFile(series: SeriesOptions, loads: VersionLoad[], firing: string[]) {
+  return {
+    rule_files: ['rules.yaml'],
+    evaluation_interval: EVALUATION_INTERVAL,
+    tests: [{
+      interval: INTERVAL,
+      input_series: histogramSeries(series, loads),
+      promql_expr_test: [{ expr: 'ALERTS{alertstate="firing"}', eval_time: EVAL_TIME, exp_samples: firing.map((labels) => ({ labels, value: 1 })) }],
+    }],
+  };
+}
+
+function run(spec: unknown, test: unknown) {
+  const dir = scratch();
+  try {
+    return promtool(bin!, dir, { 'rules.yaml': spec, 'test.yaml': test }, ['test', 'rules', 'test.yaml']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (!bin) {
+  describe('SLO alerts in promtool', () => {
+    test('SKIPPED: promtool is not installed (scripts/install-promtool.sh installs it; .ci/run does)', () => {
+      console.warn('promtool layer SKIPPED: run scripts/install-promtool.sh (or set PROMTOOL=/path/to/promtool) to test the SLO alerts in Prometheus\'s rule engine');
+      process.stdout.write('\npromtool layer: SKIPPED (no promtool; scripts/install-promtool.sh installs it)\n\n');
+      // .ci/run sets MESH_REQUIRE_PROMTOOL=1: there, a missing promtool is a failure, never a skip.
+      expect(process.env.MESH_REQUIRE_PROMTOOL).not.toBe('1');
+    });
+  });
+} else {
+  describe(`SLO alerts in promtool (${promtoolVersion(bin)})`, () => {
+    describe.each(OBJECTIVES.map((o) => [o.title, o] as const))('%s', (_, o) => {
+      const { rule, slo, series, budget } = synth(o);
+      /** The alerts of `s` at the tiers `severities`, for version v2. */
+      const alerts = (s: Slo, severities: AlertSeverity[]) => {
+        const name = s === 'availability' ? 'AvailabilityErrorBudgetBurn' : 'LatencyErrorBudgetBurn';
+        expect(slo.alerts.filter((a) => a.alert === name).map((a) => a.severity)).toEqual([AlertSeverity.CRITICAL, AlertSeverity.WARNING]);
+        // The tiers in order: fast (14.4×, 1h) is critical, slow (6×, 6h) a warning.
+        const window = (severity: AlertSeverity) => BURN_RATE_TIERS[severity === AlertSeverity.CRITICAL ? 0 : 1].longWindow;
+        return severities.map((severity) => firingAlert(name, {
+          ...(o.namespace !== undefined ? { namespace: o.namespace } : {}), app: 'users', version: 'v2', severity, slo: s, window: window(severity),
+        }));
+      };
+      const load = (version: string, s: Slo | undefined, burn: Burn): VersionLoad => ({
+        version,
+        errors: badShare(budget('availability'), s === 'availability' ? burn : 'healthy'),
+        slow: badShare(budget('latency'), s === 'latency' ? burn : 'healthy'),
+      });
+
+      test('a healthy service fires nothing', () => {
+        const r = run(rule.spec, testFile(series, [load('v1', undefined, 'healthy'), load('v2', undefined, 'healthy')], []));
+        expect(r).toMatchObject({ status: 0 });
+        expect(r.output).toContain('SUCCESS');
+      });
+
+      test.each<[Slo]>([['availability'], ['latency']])('%s: a version burning its budget fast fires both tiers, for that version only', (s) => {
+        const r = run(rule.spec, testFile(series, [load('v1', s, 'healthy'), load('v2', s, 'fast')], alerts(s, [AlertSeverity.CRITICAL, AlertSeverity.WARNING])));
+        expect({ status: r.status, output: r.output }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+      });
+
+      test.each<[Slo]>([['availability'], ['latency']])('%s: a slow burn fires only the slow tier', (s) => {
+        const r = run(rule.spec, testFile(series, [load('v1', s, 'healthy'), load('v2', s, 'slow')], alerts(s, [AlertSeverity.WARNING])));
+        expect({ status: r.status, output: r.output }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+      });
+
+      test.each<[string, string[]]>([['app', ['app']], ['version', ['version']], ['app and version', ['app', 'version']]])(
+        'fails when the series lack the %s label(s) MeshMonitor promises (the same fast burn no longer fires as specified)', (_l, dropLabels) => {
+          const wrong = { ...series, dropLabels };
+          for (const s of ['availability', 'latency'] as Slo[]) {
+            const r = run(rule.spec, testFile(wrong, [load('v1', s, 'healthy'), load('v2', s, 'fast')], alerts(s, [AlertSeverity.CRITICAL, AlertSeverity.WARNING])));
+            expect(r.status).not.toBe(0);
+            expect(r.output).toContain('FAILED');
+            expect(r.output).toContain('expr: "ALERTS{alertstate=\\"firing\\"}"');
+          }
+        });
+
+      test('both tiers at one severity are still two alerts, told apart by their window', () => {
+        const same = synth({ ...o, props: { ...o.props, fastBurnSeverity: AlertSeverity.CRITICAL, slowBurnSeverity: AlertSeverity.CRITICAL } });
+        const expected = ['1h', '6h'].map((window) => firingAlert('AvailabilityErrorBudgetBurn', {
+          ...(o.namespace !== undefined ? { namespace: o.namespace } : {}), app: 'users', version: 'v2', severity: AlertSeverity.CRITICAL, slo: 'availability', window,
+        }));
+        const r = run(same.rule.spec, testFile(series, [load('v1', 'availability', 'healthy'), load('v2', 'availability', 'fast')], expected));
+        expect({ status: r.status, output: r.output }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+      });
+
+      test('fails when an alert is expected that the rules do not fire (the promtool check can fail)', () => {
+        const r = run(rule.spec, testFile(series, [load('v1', undefined, 'healthy'), load('v2', undefined, 'healthy')], alerts('availability', [AlertSeverity.CRITICAL])));
+        expect(r.status).not.toBe(0);
+        expect(r.output).toContain('FAILED');
+      });
+    });
+  });
+}
