@@ -1,13 +1,15 @@
 // An on-disk cache for the validator's expensive start: the vendored CRD YAML parsed once (~2.5 s
 // for 2.6 MB, ~30 ms from JSON) and each kind's ajv validator compiled once (up to ~1 s for a
 // Deployment) into standalone JavaScript (~10 ms to load). Everything lives under one folder named
-// after a content hash of every input — schema files, CRDs, extra CRDs, this folder's source, the
-// ajv version — so a changed CRD or validator never reads a stale entry; older folders are removed.
+// after a content hash of the vendored inputs — schema files, CRDs, this folder's source, the ajv
+// version — and a custom resource's validator file also carries a hash of its own schema (so CRDs
+// passed in `crds` share the folder): a changed CRD or validator never reads a stale entry. Folders
+// for other inputs are removed.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { RE2JS } from 're2js';
-import { K8S_DEFINITIONS_FILE, vendoredCrdFiles, type SchemaNode } from './schemas';
+import { K8S_DEFINITIONS_FILE, vendoredCrdFiles } from './schemas';
 
 /** Bump when the layout of cached files changes. */
 const CACHE_FORMAT = 1;
@@ -41,8 +43,13 @@ function ajvVersion(): string {
   }
 }
 
-/** The content hash naming the cache folder for these inputs. */
-export function cacheKey(root: string, extraCrds: ReadonlyArray<SchemaNode>): string {
+/** A short content hash of `data`. */
+export function contentHash(data: string): string {
+  return createHash('sha256').update(data).digest('hex').slice(0, 16);
+}
+
+/** The content hash naming the cache folder for the vendored inputs under `root`. */
+export function cacheKey(root: string): string {
   const h = createHash('sha256');
   const add = (label: string, data: string | Buffer) => h.update(`${label}\0${data.length}\0`).update(data);
   add('format', String(CACHE_FORMAT));
@@ -50,7 +57,6 @@ export function cacheKey(root: string, extraCrds: ReadonlyArray<SchemaNode>): st
   for (const f of sourceFiles()) add(`source:${path.basename(f)}`, fs.readFileSync(f));
   add('definitions', fs.readFileSync(path.join(root, 'schemas', K8S_DEFINITIONS_FILE)));
   for (const f of vendoredCrdFiles(root)) add(`crd:${path.basename(f)}`, fs.readFileSync(f));
-  add('extra', JSON.stringify(extraCrds));
   return h.digest('hex').slice(0, 16);
 }
 

@@ -1,7 +1,7 @@
 import type Ajv from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { ApiObject, Chart } from 'cdk8s';
-import { cacheKey, loadStandalone, re2Pattern, ValidatorCache } from './cache';
+import { cacheKey, contentHash, loadStandalone, re2Pattern, ValidatorCache } from './cache';
 import { hasDefaults, withServerDefaults } from './defaults';
 import { ajvErrors } from './messages';
 import type { PathError } from './paths';
@@ -107,7 +107,7 @@ export class ManifestValidator {
   public constructor(options: ManifestValidatorOptions = {}) {
     this.allowUnknownKinds = options.allowUnknownKinds ?? false;
     this.extraCrds = options.crds ?? [];
-    this.cacheDir = options.cacheDir;
+    this.cacheDir = options.cacheDir ?? (process.env.CDK8S_MESH_VALIDATION_CACHE || undefined);
   }
 
   /**
@@ -147,7 +147,7 @@ export class ManifestValidator {
   private load() {
     if (!this.state) {
       const root = packageRoot();
-      const cache = this.cacheDir ? new ValidatorCache(this.cacheDir, cacheKey(root, this.extraCrds)) : undefined;
+      const cache = this.cacheDir ? new ValidatorCache(this.cacheDir, cacheKey(root)) : undefined;
       const parse = () => ({
         crds: readCrdDocuments(vendoredCrdFiles(root)),
         core: [...loadKubernetesDefinitions(root).kinds],
@@ -178,7 +178,9 @@ export class ManifestValidator {
     let result: CompiledKind | undefined;
     const crd = crds.get(key);
     if (crd) {
-      result = { check: this.generate(key, ajvSchemaFor(crd)), crd, defaults: hasDefaults(crd.structural) };
+      const schema = ajvSchemaFor(crd);
+      // The schema's own hash: a CRD passed in `crds` may redefine a vendored kind.
+      result = { check: this.generate(`${key} ${contentHash(JSON.stringify(schema))}`, schema), crd, defaults: hasDefaults(crd.structural) };
     } else if (core.has(key)) {
       result = { check: this.generate(key, `${K8S_SCHEMA_ID}#/definitions/${core.get(key)}`), defaults: false };
     }
