@@ -1,6 +1,6 @@
 // Validation vectors, read for both layers: istio/api's CRD test documents (test/vectors/istio-1.30.3/,
 // see PROVENANCE.md there) and hand-written Gateway API and Linkerd documents
-// (test/vectors/gateway-api-1.5.1/, test/vectors/linkerd-edge-26.8.3/, see README.md there).
+// (test/vectors/gateway-api-1.5.1/, test/vectors/linkerd-edge-26.8.3/, README.md in each).
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';

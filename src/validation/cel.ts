@@ -55,7 +55,7 @@ const kubernetesFunctions = [
 ];
 
 const env = celEnv({ funcs: [...strings, ...kubernetesFunctions] });
-const compiled = new Map<string, (self: unknown) => unknown>();
+const compiled = new Map<string, (self: unknown, oldSelf?: unknown) => unknown>();
 
 /** A rule's outcome: true (holds), false (violated) or an evaluation error's message. */
 export type RuleOutcome = boolean | { readonly error: string };
@@ -65,21 +65,24 @@ function goErrorText(message: string): string {
   return message.replace(/^field not found: /, 'no such key: ');
 }
 
-function program(expression: string): (self: unknown) => unknown {
+function program(expression: string): (self: unknown, oldSelf?: unknown) => unknown {
   let run = compiled.get(expression);
   if (!run) {
     const planned = plan(env, parse(expression));
-    run = (value: unknown) => planned({ self: value as any });
+    run = (self: unknown, oldSelf?: unknown) => planned((oldSelf === undefined ? { self } : { self, oldSelf }) as any);
     compiled.set(expression, run);
   }
   return run;
 }
 
-/** Evaluates one rule with `self` bound (on create there is no `oldSelf`). Rules are compiled once per process. */
-export function evaluateRule(rule: string, self: unknown): RuleOutcome {
+/**
+ * Evaluates one rule with `self` bound, and `oldSelf` when given (an update; on create there is
+ * none). Rules are compiled once per process.
+ */
+export function evaluateRule(rule: string, self: unknown, oldSelf?: unknown): RuleOutcome {
   let result: unknown;
   try {
-    result = program(rule)(self);
+    result = program(rule)(self, oldSelf);
   } catch (e) {
     return { error: goErrorText((e as Error).message) };
   }
