@@ -3,25 +3,26 @@
 // value shaped like its schema node. A rule that uses a function the evaluator lacks (Kubernetes'
 // CEL library adds url(), isIP(), quantity(), ...) fails here, not silently in a user's synth.
 import { RE2JS } from 're2js';
-import { cacheKey, ValidatorCache } from '../src/validation/cache';
+import { ManifestValidator } from '../src';
 import { evaluateRule, isTransitionRule } from '../src/validation/cel';
-import { crdVersions, loadKubernetesDefinitions, packageRoot, readCrdDocuments, SchemaNode, vendoredCrdFiles } from '../src/validation/schemas';
+import type { SchemaNode } from '../src/validation/schemas';
 import { toCel } from '../src/validation/structural';
-import { CACHE_DIR } from './validation-hook';
 
-const root = packageRoot();
-// The parsed CRDs the validator caches (the same entry it reads; parsed here on a cold run).
-const inputs = new ValidatorCache(CACHE_DIR, cacheKey(root)).json('inputs', () => ({
-  crds: readCrdDocuments(vendoredCrdFiles(root)), core: [...loadKubernetesDefinitions(root).kinds],
-}));
-const versions = crdVersions(inputs.crds);
+const versions = new ManifestValidator().customResources();
 
 /** Strings tried for a string field, in order: the first the field's pattern and lengths accept wins. */
 const STRINGS = ['a', '1s', 'http://a.example', '10.0.0.1', '/a', 'a.example.com', '80', 'A', 'a-b', 'abc/def'];
 
+const patterns = new Map<string, RE2JS>();
+const matches = (pattern: string, c: string) => {
+  let re = patterns.get(pattern);
+  if (!re) patterns.set(pattern, re = RE2JS.compile(pattern));
+  return re.test(c);
+};
+
 function sampleString(s: SchemaNode, offset: number): string {
   const candidates = [...STRINGS.slice(offset), ...STRINGS.slice(0, offset)];
-  const ok = (c: string) => (s.pattern === undefined || RE2JS.compile(s.pattern).test(c))
+  const ok = (c: string) => (s.pattern === undefined || matches(s.pattern, c))
     && c.length >= (s.minLength ?? 0) && c.length <= (s.maxLength ?? Infinity);
   return candidates.find(ok) ?? candidates[0];
 }
@@ -55,7 +56,7 @@ interface RuleSite { readonly crd: string; readonly rule: string; readonly schem
 
 function ruleSites(): RuleSite[] {
   const sites = new Map<string, RuleSite>();
-  for (const v of versions.values()) {
+  for (const v of versions) {
     const visit = (s: SchemaNode) => {
       if (!s || typeof s !== 'object') return;
       for (const r of s['x-kubernetes-validations'] ?? []) {

@@ -24,9 +24,11 @@ const RE2_MODULE = 'cdk8s-mesh:re2-pattern';
  */
 export const re2Pattern = Object.assign(
   (pattern: string) => {
-    const re = RE2JS.compile(pattern);
+    // Compiled on first use: a validator declares every pattern of its schema when it loads
+    // (hundreds for a Deployment), and most are never reached by a given object.
+    let re: RE2JS | undefined;
     // ajv caches compiled patterns by `toString()`: it must be unique per pattern.
-    return { test: (s: string) => re.test(s), toString: () => `re2:${pattern}` };
+    return { test: (s: string) => (re ??= RE2JS.compile(pattern)).test(s), toString: () => `re2:${pattern}` };
   },
   { code: `require(${JSON.stringify(RE2_MODULE)})` },
 );

@@ -7,7 +7,7 @@ import { ajvErrors } from './messages';
 import type { PathError } from './paths';
 import {
   ajvSchemaFor, CrdVersion, crdVersions, gvkKey, K8S_SCHEMA_ID, loadKubernetesDefinitions,
-  packageRoot, readCrdDocuments, SchemaNode, vendoredCrdFiles,
+  packageRoot, readCrdDocuments, SchemaNode, vendoredCrdFiles, withoutDescriptions,
 } from './schemas';
 
 // ajv, ajv-formats and the CEL evaluator (structural.ts) cost ~170 ms to load: they are required on
@@ -144,12 +144,17 @@ export class ManifestValidator {
     return this.load().crds.get(gvkKey(apiVersion, kind));
   }
 
+  /** Every served custom resource version this validator knows: the vendored CRDs and those passed in `crds`. */
+  public customResources(): CrdVersion[] {
+    return [...this.load().crds.values()];
+  }
+
   private load() {
     if (!this.state) {
       const root = packageRoot();
       const cache = this.cacheDir ? new ValidatorCache(this.cacheDir, cacheKey(root)) : undefined;
       const parse = () => ({
-        crds: readCrdDocuments(vendoredCrdFiles(root)),
+        crds: withoutDescriptions(readCrdDocuments(vendoredCrdFiles(root))),
         core: [...loadKubernetesDefinitions(root).kinds],
       });
       const inputs = cache ? cache.json('inputs', parse) : parse();
