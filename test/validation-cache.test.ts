@@ -76,6 +76,13 @@ describe('a cold cache validates exactly as a warm one', () => {
     expect(cold.filter((r) => !r.valid)).toHaveLength(vectors.filter((v) => !v.valid).length);
   });
 
+  test('an unreadable entry is regenerated, not trusted', () => {
+    const file = fs.readdirSync(path.join(dir, key)).find((f) => f.startsWith('policy.linkerd.io_v1alpha1_NetworkAuthentication'))!;
+    fs.writeFileSync(path.join(dir, key, file), 'module.exports = (');
+    expect(run()).toEqual(run());
+    expect(fs.readFileSync(path.join(dir, key, file), 'utf8')).toMatch(/^"use strict"/);
+  });
+
   test('a CRD passed in `crds` that redefines a vendored kind gets its own validator, not the cached one', () => {
     const server = vectors.find((v) => v.object.kind === 'Server' && v.valid)!.object;
     const strict = {

@@ -88,7 +88,13 @@ export class ValidatorCache {
   /** A JSON entry, computed and stored on a miss. */
   public json<T>(name: string, compute: () => T): T {
     const file = path.join(this.dir, `${name}.json`);
-    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+    if (fs.existsSync(file)) {
+      try {
+        return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+      } catch {
+        // unreadable (a full disk when it was written?): computed and written again below
+      }
+    }
     const value = compute();
     writeAtomically(file, JSON.stringify(value));
     return value;
@@ -100,13 +106,15 @@ export class ValidatorCache {
    */
   public validator(id: string, generate: () => string): (data: unknown) => boolean {
     const file = path.join(this.dir, `${id.replace(/[^A-Za-z0-9.-]+/g, '_')}.js`);
-    let code: string;
     if (fs.existsSync(file)) {
-      code = fs.readFileSync(file, 'utf8');
-    } else {
-      code = generate();
-      writeAtomically(file, code);
+      try {
+        return loadStandalone(fs.readFileSync(file, 'utf8'));
+      } catch {
+        // unloadable: generated and written again below
+      }
     }
+    const code = generate();
+    writeAtomically(file, code);
     return loadStandalone(code);
   }
 }
