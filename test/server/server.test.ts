@@ -8,12 +8,12 @@ import { ManifestValidator } from '../../src';
 import { MeshDemoChart } from '../../src/example';
 import { packageRoot, readCrdDocuments, vendoredCrdFiles } from '../../src/validation/schemas';
 import { BROKEN_CHARTS } from '../broken-charts';
-import { MANIFESTS_DIR } from '../validation-hook';
+import { CACHE_DIR, MANIFESTS_DIR } from '../validation-hook';
 import { ALL_VECTOR_SUITES, readVectors, vectorId } from '../vectors';
 import { dryRunCreate, ensureCrds, KubeTarget, resourcePath, targetFromEnv } from './kube-client';
 
 const target = targetFromEnv();
-const validator = new ManifestValidator();
+const validator = new ManifestValidator({ cacheDir: CACHE_DIR });
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
