@@ -52,7 +52,10 @@ export interface ValidationResult {
 export interface ManifestValidatorOptions {
   /**
    * Extra CustomResourceDefinition documents (parsed YAML/JSON) for kinds the package doesn't vendor.
-   * @default - only the vendored Istio 1.30.3 and Prometheus Operator 0.93.0 CRDs
+   * Their defaults and CEL rules apply as for the vendored ones.
+   * @default - only the vendored CRDs: Istio 1.30.3, Prometheus Operator 0.93.0, Gateway API 1.5.1
+   * (experimental channel) and Linkerd edge-26.8.3 policy
+   * @see https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#defaulting
    */
   readonly crds?: ReadonlyArray<{ [key: string]: any }>;
   /**
@@ -63,8 +66,11 @@ export interface ManifestValidatorOptions {
   /**
    * A folder for a cache of the parsed CRDs and of each kind's compiled validator, shared by
    * processes (test workers, repeated `cdk8s synth` runs). Entries are keyed by a content hash of
-   * every input, so a changed CRD or schema file is never judged by a stale entry.
-   * @default - no cache: CRDs are parsed and validators compiled in memory, once per process
+   * every input, so a changed CRD or schema file is never judged by a stale entry. Safe to delete
+   * at any time.
+   * @default - `$CDK8S_MESH_VALIDATION_CACHE` when set, else no cache: CRDs are parsed and
+   * validators compiled in memory, once per process
+   * @see https://ajv.js.org/standalone.html (the compiled validators are ajv standalone code)
    */
   readonly cacheDir?: string;
 }
@@ -93,8 +99,11 @@ function createAjv(root: string): Ajv {
 
 /**
  * Validates manifests the way the API server would on create: core kinds against the Kubernetes
- * 1.28 OpenAPI definitions (closed to unknown fields), custom resources against their CRD's
- * `openAPIV3Schema`, CEL rules and list types. Schemas are compiled on first use, once per kind.
+ * 1.28 OpenAPI definitions (closed to unknown fields), custom resources — with their CRD's
+ * defaults filled in first, as the server does — against the CRD's `openAPIV3Schema`, CEL rules
+ * and list types, reported in the server's words. Schemas are compiled on first use, once per kind
+ * (or loaded from `cacheDir`).
+ * @see https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#validation-rules
  */
 export class ManifestValidator {
   private readonly allowUnknownKinds: boolean;
@@ -203,8 +212,9 @@ function describeObject(obj: any): string {
 let shared: ManifestValidator | undefined;
 
 /**
- * Validates manifests against the vendored schemas (Kubernetes 1.28 core kinds, Istio 1.30.3 and
- * Prometheus Operator 0.93.0 CRDs, with CEL rules). The schemas are compiled once per process.
+ * Validates manifests against the vendored schemas (Kubernetes 1.28 core kinds; Istio 1.30.3,
+ * Prometheus Operator 0.93.0, Gateway API 1.5.1 and Linkerd edge-26.8.3 CRDs, with defaults and CEL rules). The schemas are compiled once
+ * per process (or read from `$CDK8S_MESH_VALIDATION_CACHE`).
  *
  * @param objects plain manifests, e.g. `Testing.synth(chart)` or `chart.toJson()`
  * @param options extra CRDs, or accept unknown kinds
