@@ -8,6 +8,9 @@ module.exports = {
   // @swc/jest only transpiles (the fastest measured path); `npm test` type-checks with tsc first.
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testEnvironment: 'node',
+  // Both cores (jest's default is cores - 1, i.e. one worker here). The validator's cache
+  // (.validation/cache, see test/validation-hook.ts) is shared by the workers.
+  maxWorkers: 2,
   // Every synthesized chart is validated against the schemas (test/validation-hook.ts).
   setupFilesAfterEnv: ['<rootDir>/test/setup/validate-synth.ts'],
   globalSetup: '<rootDir>/test/setup/global-setup.js',

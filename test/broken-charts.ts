@@ -79,7 +79,7 @@ export const BROKEN_CHARTS: BrokenChart[] = [
     },
     kind: 'DestinationRule',
     objectName: 'users',
-    fastError: 'spec.host: Invalid value: 42: must be string',
+    fastError: 'spec.host: Invalid value: "integer": spec.host in body must be of type string: "integer"',
     serverError: 'spec.host in body must be of type string',
   },
   {
@@ -94,7 +94,7 @@ export const BROKEN_CHARTS: BrokenChart[] = [
     },
     kind: 'PeerAuthentication',
     objectName: 'port-level',
-    fastError: 'spec: Invalid value: "object": portLevelMtls requires selector',
+    fastError: 'spec: Invalid value: portLevelMtls requires selector',
     serverError: 'portLevelMtls requires selector',
   },
   {

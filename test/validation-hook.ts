@@ -12,6 +12,13 @@ export const VALIDATION_DIR = path.resolve(process.env.MESH_VALIDATION_DIR ?? pa
 export const MANIFESTS_DIR = path.join(VALIDATION_DIR, 'manifests');
 /** How many objects the fast layer validated, one JSON record per synth. */
 export const STATS_DIR = path.join(VALIDATION_DIR, 'fast');
+/**
+ * The validator's cache (parsed CRDs, compiled validators), shared by every test file and worker
+ * and kept between runs: each test file would otherwise re-parse 2.6 MB of CRD YAML and recompile
+ * ajv (~3 s). Keyed by a content hash of its inputs (src/validation/cache.ts), so a changed CRD is
+ * never judged by a stale entry; a fresh clone builds it on the first test files.
+ */
+export const CACHE_DIR = path.join(VALIDATION_DIR, 'cache');
 
 const optedOut = new WeakSet<Chart>();
 
@@ -32,7 +39,7 @@ export function expectRejection(chart: Chart): Chart {
   return chart;
 }
 
-const validator = new ManifestValidator();
+const validator = new ManifestValidator({ cacheDir: CACHE_DIR });
 
 function fileFor(dir: string): string {
   const testPath = expect.getState().testPath ?? 'unknown';

@@ -40,7 +40,7 @@ describe('validateManifests (fast layer)', () => {
       spec: { hosts: ['example.com'], ports: [{ name: 'a', number: 70000 }] },
     };
     expect(validateManifests([se]).errors).toEqual([
-      { object: 'ServiceEntry test/ext', path: 'spec.ports[0].number', message: 'Invalid value: "integer": port must be between 1-65535' },
+      { object: 'ServiceEntry test/ext', path: 'spec.ports[0].number', message: 'Invalid value: 70000: port must be between 1-65535' },
     ]);
   });
 
@@ -81,7 +81,7 @@ describe('validateManifests (fast layer)', () => {
     ApiObject.of(svc.destinationRule!).addJsonPatch(JsonPatch.replace('/spec/host', 42));
     expect(() => assertValidManifests(c.toJson())).toThrow(
       '2 manifest validation error(s):\n'
-      + 'DestinationRule test/users: spec.host: Invalid value: 42: must be string\n'
+      + 'DestinationRule test/users: spec.host: Invalid value: "integer": spec.host in body must be of type string: "integer"\n'
       + 'Deployment test/users-v1: spec.replicas: Invalid value: "two": must be integer',
     );
   });
@@ -102,7 +102,7 @@ describe('ManifestValidation.attach (cdk8s validation)', () => {
     ManifestValidation.attach(c);
     const svc = new MeshService(c, 'users', { versions: V1 });
     ApiObject.of(svc.destinationRule!).addJsonPatch(JsonPatch.replace('/spec/host', 42));
-    expect(() => app.synth()).toThrow('DestinationRule test/users: spec.host: Invalid value: 42: must be string');
+    expect(() => app.synth()).toThrow('DestinationRule test/users: spec.host: Invalid value: "integer": spec.host in body must be of type string: "integer"');
   });
 
   test('passes a valid chart', () => {

@@ -55,28 +55,50 @@ const kubernetesFunctions = [
 ];
 
 const env = celEnv({ funcs: [...strings, ...kubernetesFunctions] });
-const compiled = new Map<string, (self: unknown) => unknown>();
+const compiled = new Map<string, (self: unknown, oldSelf?: unknown) => unknown>();
 
 /** A rule's outcome: true (holds), false (violated) or an evaluation error's message. */
 export type RuleOutcome = boolean | { readonly error: string };
 
-/** Evaluates one rule with `self` bound (on create there is no `oldSelf`). Rules are compiled once per process. */
-export function evaluateRule(rule: string, self: unknown): RuleOutcome {
-  let run = compiled.get(rule);
+/** cel-go's words for an absent map key (what the API server prints), where @bufbuild/cel says "field not found". */
+function goErrorText(message: string): string {
+  return message.replace(/^field not found: /, 'no such key: ');
+}
+
+function program(expression: string): (self: unknown, oldSelf?: unknown) => unknown {
+  let run = compiled.get(expression);
   if (!run) {
-    const program = plan(env, parse(rule));
-    run = (value: unknown) => program({ self: value as any });
-    compiled.set(rule, run);
+    const planned = plan(env, parse(expression));
+    run = (self: unknown, oldSelf?: unknown) => planned((oldSelf === undefined ? { self } : { self, oldSelf }) as any);
+    compiled.set(expression, run);
   }
+  return run;
+}
+
+/**
+ * Evaluates one rule with `self` bound, and `oldSelf` when given (an update; on create there is
+ * none). Rules are compiled once per process.
+ */
+export function evaluateRule(rule: string, self: unknown, oldSelf?: unknown): RuleOutcome {
   let result: unknown;
   try {
-    result = run(self);
+    result = program(rule)(self, oldSelf);
   } catch (e) {
-    return { error: (e as Error).message };
+    return { error: goErrorText((e as Error).message) };
   }
-  if (isCelError(result)) return { error: result.message };
+  if (isCelError(result)) return { error: goErrorText(result.message) };
   if (typeof result !== 'boolean') return { error: `rule did not evaluate to a bool: ${rule}` };
   return result;
+}
+
+/** Evaluates a `messageExpression`; undefined when it fails (the API server then falls back to `message`). */
+export function evaluateExpression(expression: string, self: unknown): unknown {
+  try {
+    const result = program(expression)(self);
+    return isCelError(result) ? undefined : result;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Transition rules (those reading `oldSelf`) only run on update; a create never checks them. */

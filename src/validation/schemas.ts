@@ -60,6 +60,7 @@ export function loadKubernetesDefinitions(root: string): { schema: SchemaNode; k
       if (def.properties?.apiVersion && def.properties?.kind) kinds.set(gvkKey(apiVersion, gvk.kind), name);
     }
     forEachSchema(def, (s) => {
+      delete s.description; // half the bytes, and ajv's verbose code would embed it
       if (s.properties && !s['x-kubernetes-preserve-unknown-fields'] && s.additionalProperties === undefined) {
         s.additionalProperties = false;
       }
@@ -91,6 +92,19 @@ export function readCrdDocuments(files: string[]): SchemaNode[] {
     }
   }
   return docs;
+}
+
+/**
+ * The CRDs without the `description` of any schema node (most of their bytes): what the validator
+ * keeps and caches. A property that happens to be *named* `description` stays.
+ */
+export function withoutDescriptions(crds: SchemaNode[]): SchemaNode[] {
+  for (const crd of crds) {
+    for (const v of crd.spec?.versions ?? []) {
+      if (v.schema?.openAPIV3Schema) forEachSchema(v.schema.openAPIV3Schema, (s) => { delete s.description; });
+    }
+  }
+  return crds;
 }
 
 /** The vendored CRD files (crds/*.yaml), sorted so the order never depends on the file system. */
@@ -125,6 +139,7 @@ export function crdVersions(crds: SchemaNode[]): Map<string, CrdVersion> {
 export function ajvSchemaFor(v: CrdVersion): SchemaNode {
   const schema: SchemaNode = structuredClone(v.structural);
   forEachSchema(schema, (s) => {
+    delete s.description;
     if (s['x-kubernetes-int-or-string']) {
       delete s.type;
       s.allOf = [...(s.allOf ?? []), { anyOf: [{ type: 'integer' }, { type: 'string' }] }];

@@ -1,24 +1,10 @@
 // The checks a structural CRD schema makes that JSON Schema can't express: CEL rules
 // (`x-kubernetes-validations`) and `x-kubernetes-list-type: set|map` uniqueness.
-import { evaluateRule, isTransitionRule } from './cel';
+import { evaluateExpression, evaluateRule, isTransitionRule } from './cel';
+import { formatPath, type PathError } from './paths';
 import { SchemaNode } from './schemas';
 
-/** A problem found at a JSON path inside one object. */
-export interface PathError {
-  readonly path: string;
-  readonly message: string;
-}
-
-/** `spec.http[0].timeout` from path segments (the API server's spelling). */
-export function formatPath(segments: ReadonlyArray<string | number>): string {
-  let out = '';
-  for (const s of segments) {
-    if (typeof s === 'number') out += `[${s}]`;
-    else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s)) out += out ? `.${s}` : s;
-    else out += `[${s}]`;
-  }
-  return out || '<root>';
-}
+export { formatPath, type PathError } from './paths';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -77,16 +63,48 @@ function checkListType(schema: SchemaNode, list: unknown[], path: Array<string |
   });
 }
 
+/** A scalar as Go's `%v`/`%q` print it in a field error (`"bad"`, `12`, `true`). */
+function scalarText(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/** The rule's own words: `messageExpression` evaluated, else `message`, else `failed rule: <rule>`. */
+function ruleMessage(r: SchemaNode, cel: unknown): string {
+  if (r.messageExpression) {
+    const text = evaluateExpression(r.messageExpression, cel);
+    if (typeof text === 'string' && text.trim() !== '') return text;
+  }
+  return r.message ?? `failed rule: ${r.rule}`;
+}
+
+/**
+ * A violated rule in the API server's words (apiextensions-apiserver 0.36): a scalar's value is
+ * printed, an object's or list's is not (`Invalid value: Must have port for Service reference`),
+ * nor is it when the rule names a `fieldPath`; `reason` picks Forbidden/Required/Duplicate.
+ */
+function violation(r: SchemaNode, raw: unknown, cel: unknown): string {
+  const detail = ruleMessage(r, cel);
+  switch (r.reason) {
+    case 'FieldValueForbidden': return `Forbidden: ${detail}`;
+    case 'FieldValueRequired': return `Required value: ${detail}`;
+    case 'FieldValueDuplicate': return `Duplicate value: ${scalarText(raw)}`;
+    default: {
+      const scalar = raw === null || typeof raw !== 'object';
+      return scalar && !r.fieldPath ? `Invalid value: ${scalarText(raw)}: ${detail}` : `Invalid value: ${detail}`;
+    }
+  }
+}
+
 function checkRules(schema: SchemaNode, raw: unknown, cel: unknown, path: Array<string | number>, errors: PathError[]): void {
   for (const r of schema['x-kubernetes-validations'] ?? []) {
     if (isTransitionRule(r.rule)) continue;
     const outcome = evaluateRule(r.rule, cel);
     if (outcome === true) continue;
     const where = r.fieldPath ? formatPath(path) + r.fieldPath : formatPath(path);
-    // The API server's wording: the rule's message, or the rule itself; evaluation errors prefixed.
-    const ruleText = r.message ?? `failed rule: ${r.rule}`;
-    const detail = outcome === false ? ruleText : `${outcome.error} evaluating rule: ${r.message ?? r.rule}`;
-    const message = `Invalid value: "${typeName(raw)}": ${detail}`;
+    // An evaluation error keeps the value's type name: `Invalid value: "object": no such key: x evaluating rule: ...`.
+    const message = outcome === false
+      ? violation(r, raw, cel)
+      : `Invalid value: "${typeName(raw)}": ${outcome.error} evaluating rule: ${r.message ?? r.rule}`;
     errors.push({ path: where, message });
   }
 }

@@ -1,22 +1,28 @@
 import type Ajv from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { ApiObject, Chart } from 'cdk8s';
-import { re2RegExpEngine } from '../routing/re2';
-import type { PathError } from './structural';
+import { cacheKey, contentHash, loadStandalone, re2Pattern, ValidatorCache } from './cache';
+import { hasDefaults, withServerDefaults } from './defaults';
+import { ajvErrors } from './messages';
+import type { PathError } from './paths';
 import {
   ajvSchemaFor, CrdVersion, crdVersions, gvkKey, K8S_SCHEMA_ID, loadKubernetesDefinitions,
-  packageRoot, readCrdDocuments, SchemaNode, vendoredCrdFiles,
+  packageRoot, readCrdDocuments, SchemaNode, vendoredCrdFiles, withoutDescriptions,
 } from './schemas';
 
 // ajv, ajv-formats and the CEL evaluator (structural.ts) cost ~170 ms to load: they are required on
 // the first validation, not when the package is imported — `npm run synth` never validates.
 // Loaded once, on first use (this sits on the per-object validation path).
-let loaded: { Ajv: typeof import('ajv').default; addFormats: typeof import('ajv-formats').default; structural: typeof import('./structural') } | undefined;
+// With a cache (`cacheDir`) and every kind already compiled, ajv itself is never loaded.
+let loaded: { structural: typeof import('./structural') } | undefined;
+let compilerModules: { Ajv: typeof import('ajv').default; addFormats: typeof import('ajv-formats').default; standalone: typeof import('ajv/dist/standalone').default; codegen: typeof import('ajv/dist/compile/codegen') } | undefined;
 /* eslint-disable @typescript-eslint/no-require-imports */
-const heavy = () => loaded ??= {
+const heavy = () => loaded ??= { structural: require('./structural') as typeof import('./structural') };
+const compiler = () => compilerModules ??= {
   Ajv: (require('ajv') as typeof import('ajv')).default,
   addFormats: (require('ajv-formats') as typeof import('ajv-formats')).default,
-  structural: require('./structural') as typeof import('./structural'),
+  standalone: (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default,
+  codegen: require('ajv/dist/compile/codegen') as typeof import('ajv/dist/compile/codegen'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -46,7 +52,10 @@ export interface ValidationResult {
 export interface ManifestValidatorOptions {
   /**
    * Extra CustomResourceDefinition documents (parsed YAML/JSON) for kinds the package doesn't vendor.
-   * @default - only the vendored Istio 1.30.3 and Prometheus Operator 0.93.0 CRDs
+   * Their defaults and CEL rules apply as for the vendored ones.
+   * @default - only the vendored CRDs: Istio 1.30.3, Prometheus Operator 0.93.0, Gateway API 1.5.1
+   * (experimental channel) and Linkerd edge-26.8.3 policy
+   * @see https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#defaulting
    */
   readonly crds?: ReadonlyArray<{ [key: string]: any }>;
   /**
@@ -54,30 +63,67 @@ export interface ManifestValidatorOptions {
    * @default false
    */
   readonly allowUnknownKinds?: boolean;
+  /**
+   * A folder for a cache of the parsed CRDs and of each kind's compiled validator, shared by
+   * processes (test workers, repeated `cdk8s synth` runs). Entries are keyed by a content hash of
+   * every input, so a changed CRD or schema file is never judged by a stale entry. Safe to delete
+   * at any time.
+   * @default - `$CDK8S_MESH_VALIDATION_CACHE` when set, else no cache: CRDs are parsed and
+   * validators compiled in memory, once per process
+   * @see https://ajv.js.org/standalone.html (the compiled validators are ajv standalone code)
+   */
+  readonly cacheDir?: string;
 }
 
+type CheckFunction = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
 interface CompiledKind {
-  readonly check: ValidateFunction;
+  readonly check: CheckFunction;
   readonly crd?: CrdVersion;
+  /** Whether the CRD version's schema has defaults to fill before validating. */
+  readonly defaults: boolean;
+}
+
+/** The Kubernetes definitions with ajv set up the way every validator is generated. */
+function createAjv(root: string): Ajv {
+  const { Ajv: AjvClass, addFormats, codegen } = compiler();
+  const ajv = new AjvClass({
+    strict: false, allErrors: true, verbose: true,
+    code: { source: true, regExp: re2Pattern as any, formats: codegen._`require("ajv-formats/dist/formats").fullFormats` },
+  });
+  addFormats(ajv);
+  for (const f of ['int32', 'int64', 'uint32', 'double', 'float', 'int-or-string']) ajv.addFormat(f, true);
+  ajv.addSchema(loadKubernetesDefinitions(root).schema);
+  return ajv;
 }
 
 /**
  * Validates manifests the way the API server would on create: core kinds against the Kubernetes
- * 1.28 OpenAPI definitions (closed to unknown fields), custom resources against their CRD's
- * `openAPIV3Schema`, CEL rules and list types. Schemas are compiled on first use, once per kind.
+ * 1.28 OpenAPI definitions (closed to unknown fields), custom resources — with their CRD's
+ * defaults filled in first, as the server does — against the CRD's `openAPIV3Schema`, CEL rules
+ * and list types, reported in the server's words. Schemas are compiled on first use, once per kind
+ * (or loaded from `cacheDir`).
+ * @see https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#validation-rules
  */
 export class ManifestValidator {
   private readonly allowUnknownKinds: boolean;
   private readonly extraCrds: ReadonlyArray<SchemaNode>;
-  private state?: { ajv: Ajv; core: Map<string, string>; crds: Map<string, CrdVersion> };
+  private readonly cacheDir?: string;
+  private state?: { root: string; core: Map<string, string>; crds: Map<string, CrdVersion>; cache?: ValidatorCache };
+  private ajv?: Ajv;
   private readonly compiled = new Map<string, CompiledKind>();
 
   public constructor(options: ManifestValidatorOptions = {}) {
     this.allowUnknownKinds = options.allowUnknownKinds ?? false;
     this.extraCrds = options.crds ?? [];
+    this.cacheDir = options.cacheDir ?? (process.env.CDK8S_MESH_VALIDATION_CACHE || undefined);
   }
 
-  /** Validates plain manifests, e.g. the result of `Testing.synth(chart)` or `chart.toJson()`. */
+  /**
+   * Validates plain manifests, e.g. the result of `Testing.synth(chart)` or `chart.toJson()`.
+   * Custom resources are judged as the API server judges them: on a copy with non-nullable nulls
+   * dropped and the CRD's defaults filled in (the objects passed in are not changed).
+   */
   public validate(objects: ReadonlyArray<any>): ValidationResult {
     const errors: ValidationError[] = [];
     const unvalidated: string[] = [];
@@ -94,8 +140,9 @@ export class ManifestValidator {
       }
       validated++;
       const found: PathError[] = [];
-      if (!compiled.check(obj)) found.push(...ajvErrors(compiled.check.errors ?? []));
-      if (compiled.crd) found.push(...heavy().structural.checkStructural(compiled.crd.structural, obj));
+      const served = compiled.crd && compiled.defaults ? withServerDefaults(compiled.crd.structural, obj) : obj;
+      if (!compiled.check(served)) found.push(...ajvErrors(compiled.check.errors ?? [], compiled.crd !== undefined));
+      if (compiled.crd) found.push(...heavy().structural.checkStructural(compiled.crd.structural, served));
       for (const e of found) errors.push({ object: name, ...e });
     }
     return { valid: errors.length === 0, validated, errors, unvalidated };
@@ -106,19 +153,34 @@ export class ManifestValidator {
     return this.load().crds.get(gvkKey(apiVersion, kind));
   }
 
+  /** Every served custom resource version this validator knows: the vendored CRDs and those passed in `crds`. */
+  public customResources(): CrdVersion[] {
+    return [...this.load().crds.values()];
+  }
+
   private load() {
     if (!this.state) {
       const root = packageRoot();
-      const k8s = loadKubernetesDefinitions(root);
-      const { Ajv, addFormats } = heavy();
-      const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, code: { regExp: re2RegExpEngine } });
-      addFormats(ajv);
-      for (const f of ['int32', 'int64', 'uint32', 'double', 'float', 'int-or-string']) ajv.addFormat(f, true);
-      ajv.addSchema(k8s.schema);
-      const crds = crdVersions([...readCrdDocuments(vendoredCrdFiles(root)), ...this.extraCrds]);
-      this.state = { ajv, core: k8s.kinds, crds };
+      const cache = this.cacheDir ? new ValidatorCache(this.cacheDir, cacheKey(root)) : undefined;
+      const parse = () => ({
+        crds: withoutDescriptions(readCrdDocuments(vendoredCrdFiles(root))),
+        core: [...loadKubernetesDefinitions(root).kinds],
+      });
+      const inputs = cache ? cache.json('inputs', parse) : parse();
+      this.state = { root, core: new Map(inputs.core), crds: crdVersions([...inputs.crds, ...this.extraCrds]), cache };
     }
     return this.state;
+  }
+
+  /** The generated validator for a schema ref (core kinds) or a CRD version's schema. */
+  private generate(key: string, ref: string | SchemaNode): CheckFunction {
+    const { root, cache } = this.load();
+    const build = () => {
+      this.ajv ??= createAjv(root);
+      const fn = typeof ref === 'string' ? this.ajv.getSchema(ref)! : this.ajv.compile(ref);
+      return compiler().standalone(this.ajv, fn);
+    };
+    return cache ? cache.validator(key, build) : loadStandalone(build());
   }
 
   private kind(apiVersion: unknown, kind: unknown): CompiledKind | undefined {
@@ -126,13 +188,15 @@ export class ManifestValidator {
     const key = gvkKey(apiVersion, kind);
     const cached = this.compiled.get(key);
     if (cached) return cached;
-    const { ajv, core, crds } = this.load();
+    const { core, crds } = this.load();
     let result: CompiledKind | undefined;
     const crd = crds.get(key);
     if (crd) {
-      result = { check: ajv.compile(ajvSchemaFor(crd)), crd };
+      const schema = ajvSchemaFor(crd);
+      // The schema's own hash: a CRD passed in `crds` may redefine a vendored kind.
+      result = { check: this.generate(`${key} ${contentHash(JSON.stringify(schema))}`, schema), crd, defaults: hasDefaults(crd.structural) };
     } else if (core.has(key)) {
-      result = { check: ajv.getSchema(`${K8S_SCHEMA_ID}#/definitions/${core.get(key)}`)! };
+      result = { check: this.generate(key, `${K8S_SCHEMA_ID}#/definitions/${core.get(key)}`), defaults: false };
     }
     if (result) this.compiled.set(key, result);
     return result;
@@ -145,43 +209,12 @@ function describeObject(obj: any): string {
   return `${obj?.kind ?? '<no kind>'} ${ns ? `${ns}/` : ''}${name}`;
 }
 
-function pointerSegments(pointer: string): Array<string | number> {
-  if (!pointer) return [];
-  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
-}
-
-/** ajv errors in the API server's words where it has them (`unknown field`, `Required value`). */
-function ajvErrors(errors: ErrorObject[]): PathError[] {
-  const out: PathError[] = [];
-  const seen = new Set<string>();
-  for (const e of errors) {
-    const segments = pointerSegments(e.instancePath);
-    let path = heavy().structural.formatPath(segments);
-    let message: string;
-    if (e.keyword === 'additionalProperties') {
-      path = heavy().structural.formatPath([...segments, e.params.additionalProperty]);
-      message = `unknown field "${path}"`;
-    } else if (e.keyword === 'required') {
-      path = heavy().structural.formatPath([...segments, e.params.missingProperty]);
-      message = 'Required value';
-    } else if (e.keyword === 'enum') {
-      message = `Unsupported value: ${JSON.stringify(e.data)}: supported values: ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-    } else {
-      message = `Invalid value: ${JSON.stringify(e.data)}: ${e.message}`;
-    }
-    const line = `${path}: ${message}`;
-    if (!seen.has(line)) out.push({ path, message });
-    seen.add(line);
-  }
-  return out;
-}
-
 let shared: ManifestValidator | undefined;
 
 /**
- * Validates manifests against the vendored schemas (Kubernetes 1.28 core kinds, Istio 1.30.3 and
- * Prometheus Operator 0.93.0 CRDs, with CEL rules). The schemas are compiled once per process.
+ * Validates manifests against the vendored schemas (Kubernetes 1.28 core kinds; Istio 1.30.3,
+ * Prometheus Operator 0.93.0, Gateway API 1.5.1 and Linkerd edge-26.8.3 CRDs, with defaults and CEL rules). The schemas are compiled once
+ * per process (or read from `$CDK8S_MESH_VALIDATION_CACHE`).
  *
  * @param objects plain manifests, e.g. `Testing.synth(chart)` or `chart.toJson()`
  * @param options extra CRDs, or accept unknown kinds

@@ -6,14 +6,14 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { ManifestValidator } from '../../src';
 import { MeshDemoChart } from '../../src/example';
-import { crdVersions, packageRoot, readCrdDocuments, vendoredCrdFiles } from '../../src/validation/schemas';
+import { packageRoot, readCrdDocuments, vendoredCrdFiles } from '../../src/validation/schemas';
 import { BROKEN_CHARTS } from '../broken-charts';
-import { MANIFESTS_DIR } from '../validation-hook';
-import { readVectors } from '../vectors';
+import { CACHE_DIR, MANIFESTS_DIR } from '../validation-hook';
+import { ALL_VECTOR_SUITES, readVectors, vectorId } from '../vectors';
 import { dryRunCreate, ensureCrds, KubeTarget, resourcePath, targetFromEnv } from './kube-client';
 
 const target = targetFromEnv();
-const validator = new ManifestValidator();
+const validator = new ManifestValidator({ cacheDir: CACHE_DIR });
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
@@ -60,11 +60,14 @@ function collectionFor(o: any): string {
 
 if (!target) {
   describe('server layer', () => {
-    test('SKIPPED: no Kubernetes API server configured (set KUBECONFIG or CRD_TEST_SERVER_URL; .ci/run starts one)', () => {
-      console.warn('server layer SKIPPED: set KUBECONFIG or CRD_TEST_SERVER_URL to validate against a real API server (.ci/run starts the CRD test server)');
-      say('\nserver validation layer: SKIPPED (no KUBECONFIG or CRD_TEST_SERVER_URL)\n');
+    test('skipped: no Kubernetes API server configured (set KUBECONFIG or CRD_TEST_SERVER_URL; .ci/run starts one)', () => {
+      // Information, not a warning: a plain line on stdout, no console.warn stack frame.
+      say('\nserver validation layer: skipped, no API server configured. To run it: '
+        + 'eval "$(../shared/tools/crd-test-server/start.sh)" (or set KUBECONFIG), then npm run test:server. .ci/run always runs it.\n');
       // .ci/run sets MESH_REQUIRE_SERVER=1: there, a missing server is a failure, never a skip.
-      expect(process.env.MESH_REQUIRE_SERVER).not.toBe('1');
+      if (process.env.MESH_REQUIRE_SERVER === '1') {
+        throw new Error('MESH_REQUIRE_SERVER=1: the server layer must run here, but neither KUBECONFIG nor CRD_TEST_SERVER_URL is set (did crd-test-server/start.sh fail?)');
+      }
     });
   });
 } else {
@@ -72,6 +75,10 @@ if (!target) {
     const t: KubeTarget = target;
 
     beforeAll(async () => {
+      // Every CustomResourceDefinition in crds/*.yaml (Istio, Prometheus Operator, Gateway API,
+      // Linkerd), created with POST: a client-side apply of the HTTPRoute CRD would overflow the
+      // last-applied annotation. Other documents (the Gateway API file's ValidatingAdmissionPolicy
+      // and its binding, which this server can't serve) are not CRDs and are left out.
       const crds = readCrdDocuments(vendoredCrdFiles(packageRoot()));
       const { created, existing } = await ensureCrds(t, crds);
       say(`\nserver layer: ${crds.length} vendored CRDs Established (${created} created, ${existing} already there) on ${t.server}`);
@@ -96,16 +103,14 @@ if (!target) {
       expect(await dryRunCreate(t, collectionFor(object), object)).toContain(broken.serverError);
     });
 
-    describe('istio/api validation vectors', () => {
-      const vectors = readVectors();
-      const crds = crdVersions(readCrdDocuments(vendoredCrdFiles(packageRoot())));
+    describe.each(ALL_VECTOR_SUITES.map((suite) => [path.basename(suite.dir), suite]))('validation vectors %s', (suiteName, suite) => {
+      const vectors = readVectors(suite);
       const counts = { accepted: 0, rejected: 0 };
-      afterAll(() => say(`server validation layer: vectors ${counts.accepted} valid accepted, ${counts.rejected} invalid rejected with the expected message (of ${vectors.length})`));
+      afterAll(() => say(`server validation layer: ${suiteName} vectors: ${counts.accepted} valid accepted, ${counts.rejected} invalid rejected with the expected message (of ${vectors.length})`));
 
-      test.each(vectors.map((v) => [`${v.file}/${v.name}`, v]))('%s', async (_id, v) => {
-        const cr = crds.get(`${v.object.apiVersion} ${v.object.kind}`)!;
+      test.each(vectors.map((v) => [vectorId(v), v]))('%s', async (_id, v) => {
         // The YAML text itself is sent, so the server's own YAML decoder reads it.
-        const error = await dryRunCreate(t, resourcePath(v.object.apiVersion, cr.plural, v.object.metadata?.namespace ?? 'default'), v.text);
+        const error = await dryRunCreate(t, collectionFor(v.object), v.text);
         if (v.valid) {
           expect(error).toBeUndefined();
           counts.accepted++;
