@@ -12,7 +12,9 @@ export { ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT } from './backends
 export { MONITOR_POD_TARGET_LABELS } from './backends/prometheus/monitor';
 
 // Workloads
-export { MeshProtocol, MeshService } from './mesh-service';
+export { MeshService } from './mesh-service';
+export { MeshProtocol } from './service-ports';
+export type { MeshServicePort } from './service-ports';
 export type { IMeshService, MeshServiceProps } from './mesh-service';
 export type { MeshServiceVersionOptions } from './workload';
 export { HealthProbe } from './health-probe';

@@ -11,26 +11,12 @@ import type { IMeshBackend, IRoutingRendering, IServiceRendering } from './mesh/
 import { Mesh } from './mesh/mesh';
 import { appSelector, ServiceModel, serviceLabels, versionObjectName, versionSelector } from './models/service';
 import type { RuleModel } from './models/routing';
-import { PropRef, requireAppPort, requireDns1035Label, requireDns1123Label, requireLabels } from './names';
+import { PropRef, requireDns1035Label, requireDns1123Label, requireLabels } from './names';
 import { MetricsEndpoint, ServiceMetrics } from './observability/metrics';
 import { DestinationTls } from './security/destination-tls';
+import { MeshProtocol, MeshServicePort, resolvePorts } from './service-ports';
 import { createVersionDeployment, MeshServiceVersionOptions } from './workload';
 import { keepJsonPatchesUnder } from './api-object-patches';
-
-/**
- * The application protocol of a MeshService's port. Istio reads it from the Service port's
- * `appProtocol` (and the `<protocol>[-suffix]` port name); an undeclared protocol is treated as
- * opaque TCP and header routing silently stops working.
- * @see https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/
- */
-export enum MeshProtocol {
-  /** HTTP/1.1 */
-  HTTP = 'http',
-  /** HTTP/2 without TLS (h2c) */
-  HTTP2 = 'http2',
-  /** gRPC */
-  GRPC = 'grpc',
-}
 
 /** Props of a MeshService. */
 export interface MeshServiceProps {
@@ -42,10 +28,18 @@ export interface MeshServiceProps {
   /** The versions to deploy: one Deployment and one DestinationRule subset each. More can be added with `addVersion()`. */
   readonly versions: MeshServiceVersionOptions[];
   /**
-   * Container port the application listens on; the Service exposes the same port number.
+   * Container port the application listens on; the Service exposes the same port number. For
+   * several ports, use `ports`.
    * @default 8080
    */
   readonly port?: number;
+  /**
+   * Every port the application listens on, the primary first (routing, default probes and the
+   * default metrics endpoint use the primary): e.g. a gRPC port plus an HTTP admin port, or a TCP
+   * port. Not together with `port`/`protocol`.
+   * @default - one port: `port` with `protocol`
+   */
+  readonly ports?: MeshServicePort[];
   /**
    * Application protocol of the port: names it `<protocol>` and sets `appProtocol`.
    * @default MeshProtocol.HTTP
@@ -109,7 +103,7 @@ export interface IMeshService {
   readonly namespace?: string;
   /** Container and Service port. */
   readonly port: number;
-  /** Name of the Service and container port (`http`, `http2`, `grpc`). */
+  /** Name of the primary Service and container port (`http`, `http2`, `grpc`, `tcp`, or as declared). */
   readonly portName: string;
   /** Declared version names, in declaration order. */
   readonly versionNames: string[];
@@ -149,6 +143,8 @@ export class MeshService extends Construct implements IMeshService {
   public readonly port: number;
   public readonly protocol: MeshProtocol;
   public readonly portName: string;
+  /** Every port, the primary first. */
+  public readonly ports: readonly Required<MeshServicePort>[];
   /** Where the application serves Prometheus metrics; undefined with `MetricsEndpoint.none()`. */
   public readonly metrics?: ServiceMetrics;
   /** The Service selecting every version's pods by `app`. */
@@ -180,16 +176,14 @@ export class MeshService extends Construct implements IMeshService {
 
     this.serviceName = requireDns1035Label(ref('serviceName'), props.serviceName ?? id);
     this.namespace = Chart.of(this).namespace;
-    this.port = requireAppPort(ref('port'), props.port ?? 8080);
-    this.protocol = props.protocol ?? MeshProtocol.HTTP;
-    if (!Object.values(MeshProtocol).includes(this.protocol)) {
-      throw propError(KIND, this.node.path, 'protocol', this.protocol, 'is not a MeshProtocol', 'use MeshProtocol.HTTP, HTTP2 or GRPC');
-    }
-    this.portName = this.protocol;
+    this.ports = resolvePorts(ref(''), props);
+    this.port = this.ports[0].port;
+    this.protocol = this.ports[0].protocol;
+    this.portName = this.ports[0].name;
     this.labels = requireLabels(ref('labels'), props.labels);
-    // A gRPC port can't answer GET /metrics or GET /health: gRPC services get TCP probes and no
-    // metrics endpoint unless one is declared (usually a separate HTTP port).
-    const grpc = this.protocol === MeshProtocol.GRPC;
+    // A gRPC or TCP port can't answer GET /metrics or GET /health: such services get TCP probes and
+    // no metrics endpoint unless one is declared (usually a separate HTTP port).
+    const grpc = this.protocol === MeshProtocol.GRPC || this.protocol === MeshProtocol.TCP;
     this.metrics = (props.metrics ?? (grpc ? MetricsEndpoint.none() : MetricsEndpoint.http()))._resolve(ref('metrics'), this.port);
     this.tls = props.tls;
     this.tls?._validate(ref('tls'));
@@ -213,6 +207,7 @@ export class MeshService extends Construct implements IMeshService {
       port: this.port,
       portName: this.portName,
       protocol: this.protocol,
+      ports: this.ports,
       labels: this.labels,
       versions: [],
       metrics: this.metrics,
@@ -316,7 +311,10 @@ export class MeshService extends Construct implements IMeshService {
       path: this.node.path,
       kind: KIND,
       service: this,
-      model: () => ({ serviceName: this.serviceName, serviceNamespace: this.namespace, namespace: this.namespace, rules: [rule] }),
+      model: () => ({
+        serviceName: this.serviceName, serviceNamespace: this.namespace, namespace: this.namespace,
+        port: this.ports.length > 1 ? this.port : undefined, tcp: this.protocol === MeshProtocol.TCP || undefined, rules: [rule],
+      }),
     }, appModelOf(this));
   }
 
@@ -337,12 +335,12 @@ export class MeshService extends Construct implements IMeshService {
   private createService(id: string, name: string, labels: { [key: string]: string }, selector: { [key: string]: string }): kplus.Service {
     const service = new kplus.Service(this, id, {
       metadata: { name, labels },
-      ports: [{ port: this.port, targetPort: this.port, name: this.portName, protocol: kplus.Protocol.TCP }],
+      ports: this.ports.map((p) => ({ port: p.port, targetPort: p.port, name: p.name, protocol: kplus.Protocol.TCP })),
     });
     for (const [key, value] of Object.entries(selector)) service.selectLabel(key, value);
     withoutApiDefaults(ApiObject.of(service));
     // cdk8s-plus-28's ServicePort has no appProtocol; meshes read it before the port name.
-    ApiObject.of(service).addJsonPatch(JsonPatch.add('/spec/ports/0/appProtocol', this.backend.workload.appProtocol(this.protocol)));
+    ApiObject.of(service).addJsonPatch(...this.model.ports.map((p, i) => JsonPatch.add(`/spec/ports/${i}/appProtocol`, this.backend.workload.appProtocol(p.protocol))));
     return service;
   }
 
@@ -354,8 +352,7 @@ export class MeshService extends Construct implements IMeshService {
     }
     const deployment = createVersionDeployment(this, ref, {
       serviceName: this.serviceName,
-      port: this.port,
-      portName: this.portName,
+      ports: this.ports,
       serviceAccount: this.serviceAccount,
       labels: this.labels,
       podAnnotations: this.backend.workload.podAnnotations(this.model),

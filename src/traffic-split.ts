@@ -8,6 +8,7 @@ import type { IMeshBackend, IRoutingRendering, RoutingInput } from './mesh/backe
 import { Mesh } from './mesh/mesh';
 import { IMeshService, MeshService } from './mesh-service';
 import { RoutingModel, RuleModel } from './models/routing';
+import { MeshProtocol } from './service-ports';
 import { normalizeRule, TrafficRouteOptions, TrafficRule } from './routing/route-options';
 import { keepJsonPatchesUnder } from './api-object-patches';
 
@@ -72,6 +73,11 @@ export class TrafficSplit extends Construct {
     }
     this.service = props.service;
     this.namespace = Chart.of(this).namespace;
+    if (MeshService.isMeshService(props.service) && props.service.protocol === MeshProtocol.TCP) {
+      throw propError(KIND, this.node.path, 'service', props.service.serviceName,
+        `has the TCP port ${JSON.stringify(props.service.portName)} as its primary port, and TCP traffic carries no headers, paths or methods to route on (the mesh would ignore the HTTP routes)`,
+        'route an HTTP, HTTP/2 or gRPC service, or put its HTTP port first in `ports`');
+    }
     if (this.namespace !== undefined && props.service.namespace === undefined) {
       // The VirtualService would have to name the host by FQDN, and the service's namespace is
       // only decided at `kubectl apply -n`: guessing "default" routes a host that may not exist.
@@ -127,6 +133,7 @@ export class TrafficSplit extends Construct {
       serviceName: this.service.serviceName,
       serviceNamespace: this.service.namespace,
       namespace: this.namespace,
+      port: MeshService.isMeshService(this.service) && this.service.ports.length > 1 ? this.service.port : undefined,
       rules: [...this.rules, this.defaultRule],
     };
   }

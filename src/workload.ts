@@ -59,8 +59,7 @@ export interface MeshServiceVersionOptions {
 /** What a version's Deployment needs from its MeshService. @internal */
 export interface WorkloadContext {
   readonly serviceName: string;
-  readonly port: number;
-  readonly portName: string;
+  readonly ports: readonly { readonly name: string; readonly port: number }[];
   readonly serviceAccount: kplus.IServiceAccount;
   readonly liveness?: kplus.Probe;
   readonly readiness?: kplus.Probe;
@@ -116,7 +115,7 @@ export function createVersionDeployment(scope: Construct, ref: PropRef, ctx: Wor
       image: v.image,
       imagePullPolicy: v.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
       // `ports` (not `portNumber`): portNumber would add cdk8s-plus's TCP startup probe.
-      ports: [{ number: ctx.port, name: ctx.portName }],
+      ports: ctx.ports.map((p) => ({ number: p.port, name: p.name })),
       command: v.command,
       args: v.args,
       envVariables: Object.fromEntries(Object.entries(v.env ?? {}).map(([k, val]) => [k, kplus.EnvValue.fromValue(val)])),

@@ -3,7 +3,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { MeshDemoChart } from '../src/example';
-import { HealthProbe, MeshService, TrafficSplit } from '../src';
+import { HealthProbe, IstioRouting, IstioSidecar, Mesh, MeshProtocol, MeshService, MetricsEndpoint, TrafficSplit } from '../src';
 import { chart, object, objects } from './util';
 
 const twoVersions = [{ name: 'v1', image: 'x:1', replicas: 4 }, { name: 'v2', image: 'x:2', replicas: 4 }];
@@ -134,5 +134,78 @@ describe('kind 9: no noise in diffs', () => {
   test('the example\'s Namespace has no empty spec', () => {
     const ns = Testing.synth(new MeshDemoChart(Testing.app())).find((o: any) => o.kind === 'Namespace');
     expect(ns).not.toHaveProperty('spec');
+  });
+});
+
+describe('kind 6: non-HTTP workloads declared as HTTP', () => {
+  test('a TCP service (Redis-like) is declared tcp, probed by TCP connect, with no metrics endpoint', () => {
+    const c = chart();
+    new MeshService(c, 'cache', { port: 6379, protocol: MeshProtocol.TCP, versions: [{ name: 'v1', image: 'redis:7' }] });
+    expect(object(c, 'Service', 'cache').spec.ports).toEqual([{ appProtocol: 'tcp', name: 'tcp', port: 6379, protocol: 'TCP', targetPort: 6379 }]);
+    const pod = object(c, 'Deployment', 'cache-v1').spec.template;
+    expect(pod.spec.containers[0].ports).toEqual([{ containerPort: 6379, name: 'tcp' }]);
+    expect(pod.spec.containers[0].livenessProbe).toEqual({ tcpSocket: { port: 6379 } });
+    expect(pod.metadata.annotations).not.toHaveProperty('prometheus.io/scrape');
+  });
+
+  test('a gRPC port plus an HTTP admin/metrics port: both declared, each with its protocol', () => {
+    const c = chart();
+    const svc = new MeshService(c, 'pricing', {
+      ports: [{ port: 9000, protocol: MeshProtocol.GRPC }, { port: 9090, protocol: MeshProtocol.HTTP, name: 'http-admin' }],
+      metrics: MetricsEndpoint.http({ port: 9090 }),
+      versions: [{ name: 'v1', image: 'x:1' }],
+    });
+    expect(svc.port).toBe(9000);
+    expect(object(c, 'Service', 'pricing').spec.ports.map((p: any) => [p.name, p.port, p.appProtocol]))
+      .toEqual([['grpc', 9000, 'grpc'], ['http-admin', 9090, 'http']]);
+    const pod = object(c, 'Deployment', 'pricing-v1').spec.template;
+    expect(pod.spec.containers[0].ports).toEqual([{ containerPort: 9000, name: 'grpc' }, { containerPort: 9090, name: 'http-admin' }]);
+    expect(pod.metadata.annotations['prometheus.io/port']).toBe('9090');
+  });
+
+  test('routes to a multi-port service name the port (IST0112), in routes and mirrors', () => {
+    const c = chart();
+    const svc = new MeshService(c, 'pricing', {
+      ports: [{ port: 8080 }, { port: 9090, name: 'http-admin' }],
+      versions: [{ name: 'v1', image: 'x:1' }, { name: 'v2', image: 'x:2' }],
+    });
+    new TrafficSplit(c, 'r', { service: svc, defaultRoute: { destinations: [{ version: 'v1' }], mirror: { version: 'v2' } } });
+    const http = object(c, 'VirtualService', 'pricing').spec.http[0];
+    expect(http.route[0].destination).toEqual({ host: 'pricing', subset: 'v1', port: { number: 8080 } });
+    expect(http.mirror).toEqual({ host: 'pricing', subset: 'v2', port: { number: 8080 } });
+  });
+
+  test('a two-version TCP service gets a tcp default route (Istio VirtualService)', () => {
+    const c = chart();
+    new MeshService(c, 'cache', { port: 6379, protocol: MeshProtocol.TCP, versions: twoVersions });
+    expect(object(c, 'VirtualService', 'cache').spec).toEqual({ hosts: ['cache'], tcp: [{ route: [{ destination: { host: 'cache', subset: 'v1' } }] }] });
+  });
+
+  test('fails when a TCP service with several versions is routed with Gateway API (no TCPRoute)', () => {
+    const app = Testing.app();
+    Mesh.use(app, new IstioSidecar({ routing: IstioRouting.GATEWAY_API }));
+    const c = new Chart(app, 'c', { namespace: 'shop' });
+    expect(() => new MeshService(c, 'cache', { port: 6379, protocol: MeshProtocol.TCP, versions: twoVersions }))
+      .toThrow("MeshService 'c/cache': prop 'routeToDefaultVersion' is true, which routes the TCP port \"tcp\" of a service with several versions, and Istio sidecar (Gateway API routing) renders HTTPRoute only");
+  });
+
+  test('fails when a TrafficSplit routes a TCP service', () => {
+    const c = chart();
+    const svc = new MeshService(c, 'cache', { port: 6379, protocol: MeshProtocol.TCP, versions: [twoVersions[0]] });
+    expect(() => new TrafficSplit(c, 'r', { service: svc, defaultRoute: { destinations: [{ version: 'v1' }] } }))
+      .toThrow("TrafficSplit 'test/r': prop 'service' is \"cache\", which has the TCP port \"tcp\" as its primary port");
+  });
+
+  test.each([
+    [{ ports: [{ port: 8080 }, { port: 8080, name: 'http-b' }] }, "prop 'ports[1].port' is 8080, which is declared twice"],
+    [{ ports: [{ port: 8080, name: 'web' }] }, "prop 'ports[0].name' is \"web\", which is not a port name for http"],
+    [{ ports: [{ port: 6379, protocol: MeshProtocol.TCP, name: 'http-redis' }] }, "prop 'ports[0].name' is \"http-redis\", which is not a port name for tcp"],
+    [{ ports: [{ port: 8080, name: 'http-much-too-long' }] }, 'at most 15'],
+    [{ ports: [] }, "prop 'ports' is [], which declares no port"],
+    [{ port: 8080, ports: [{ port: 9090 }] }, "prop 'port' is 8080, which is set together with `ports`"],
+    [{ ports: [{ port: 15020 }] }, "prop 'ports[0].port' is 15020, which is reserved by the Istio sidecar"],
+    [{ protocol: 'udp' as MeshProtocol }, "prop 'protocol' is \"udp\", which is not a MeshProtocol"],
+  ])('fails when the ports are %j', (props, message) => {
+    expect(() => new MeshService(chart(), 'svc', { ...props, versions: [twoVersions[0]] })).toThrow(message);
   });
 });

@@ -211,6 +211,13 @@ export interface RoutingModel {
   readonly serviceNamespace?: string;
   /** Namespace the routing object lives in. */
   readonly namespace?: string;
+  /**
+   * The Service port routed, when the Service has several (a VirtualService destination must then
+   * name it: IST0112); undefined for a single-port Service.
+   */
+  readonly port?: number;
+  /** True when the routed port is opaque TCP: only the destinations of a catch-all rule apply (a service's default route). */
+  readonly tcp?: boolean;
   /** Rules in evaluation order; the first that matches wins. */
   readonly rules: readonly RuleModel[];
 }

@@ -2,7 +2,19 @@
 // imports/). Backends render it; analysis reads it. Messages name `path` (the construct path).
 
 /** The application protocol of a service port, as the package models it (values are MeshProtocol's). */
-export type ProtocolModel = 'http' | 'http2' | 'grpc';
+export type ProtocolModel = 'http' | 'http2' | 'grpc' | 'tcp';
+
+/** One port of a service: the same number on the Service and the container. @internal */
+export interface PortModel {
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: ProtocolModel;
+}
+
+/** True for protocols the mesh parses as HTTP (routing, L7 policy, HTTP probes). @internal */
+export function isHttpProtocol(protocol: ProtocolModel): boolean {
+  return protocol !== 'tcp';
+}
 
 /** One version of a service: a Deployment `<service>-<version>` with `app` + `version` labels. @internal */
 export interface VersionModel {
@@ -36,9 +48,12 @@ export interface ServiceModel {
   readonly path: string;
   readonly serviceName: string;
   readonly namespace?: string;
+  /** The primary port (routing, default probes and metrics): `ports[0]`. */
   readonly port: number;
   readonly portName: string;
   readonly protocol: ProtocolModel;
+  /** Every port, the primary first. */
+  readonly ports: readonly PortModel[];
   /** Labels on every object (the `labels` prop), without app/version. */
   readonly labels: { readonly [key: string]: string };
   readonly versions: VersionModel[];

@@ -23,6 +23,11 @@ export function renderHttpRoute(scope: Construct, routing: RoutingInput, app: Ap
     port: svc.port,
     versionService: (version) => versionObjectName(svc.serviceName, version),
   };
+  if (routing.model().tcp) {
+    throw propError(routing.kind, routing.path, 'routeToDefaultVersion', true,
+      `routes the TCP port ${JSON.stringify(svc.portName)} of a service with several versions, and ${dialect.backend} renders HTTPRoute only (a TCP service needs a TCPRoute)`,
+      'set routeToDefaultVersion: false and scale the versions yourself, give the service one version, or use VirtualService routing (IstioRouting.VIRTUAL_SERVICE)');
+  }
   // Rules the data plane can't express fail where they are written, naming the backend.
   for (const rule of routing.model().rules) requireExpressible(ref, rule, dialect);
   const resource = new HttpRoute(scope, routing.id ?? 'Resource', {

@@ -21,14 +21,20 @@ export function routingHost(model: Pick<RoutingModel, 'serviceName' | 'serviceNa
 /** The VirtualService spec of a routing model: one `http` entry per rule, in order. @internal */
 export function toVirtualServiceSpec(model: RoutingModel): VirtualServiceSpec {
   const host = routingHost(model);
-  return { hosts: [host], http: model.rules.map((rule) => toHttpRoute(rule, host)) };
+  if (model.tcp) {
+    // An opaque TCP port: Istio matches it with `tcp` routes (no HTTP fields).
+    const port = model.port === undefined ? undefined : { number: model.port };
+    return { hosts: [host], tcp: model.rules.map((rule) => ({ route: rule.destinations.map((d) => ({ destination: { host, subset: d.version, port }, weight: d.weight })) })) };
+  }
+  return { hosts: [host], http: model.rules.map((rule) => toHttpRoute(rule, host, model.port)) };
 }
 
-function toHttpRoute(rule: RuleModel, host: string): VirtualServiceSpecHttp {
+function toHttpRoute(rule: RuleModel, host: string, port: number | undefined): VirtualServiceSpecHttp {
+  const portSelector = port === undefined ? undefined : { number: port };
   return {
     name: rule.name,
     match: rule.matches.length > 0 ? rule.matches.map(toMatch) : undefined,
-    route: rule.destinations.map((d) => ({ destination: { host, subset: d.version }, weight: d.weight })),
+    route: rule.destinations.map((d) => ({ destination: { host, subset: d.version, port: portSelector }, weight: d.weight })),
     timeout: ms(rule.timeoutMs),
     retries: rule.retries && {
       attempts: rule.retries.attempts,
@@ -39,7 +45,7 @@ function toHttpRoute(rule: RuleModel, host: string): VirtualServiceSpecHttp {
       delay: rule.fault.delay && { fixedDelay: ms(rule.fault.delay.fixedMs), percentage: { value: rule.fault.delay.percentage } },
       abort: rule.fault.abort && { httpStatus: rule.fault.abort.httpStatus, percentage: { value: rule.fault.abort.percentage } },
     },
-    mirror: rule.mirror && { host, subset: rule.mirror.version },
+    mirror: rule.mirror && { host, subset: rule.mirror.version, port: portSelector },
     mirrorPercentage: rule.mirror && { value: rule.mirror.percentage },
   };
 }
