@@ -19,6 +19,7 @@ import { checkClientTls, createDestinationRule } from './destination-rule';
 import { ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT, metricsMergeAnnotations } from './metrics-merge';
 import { renderHttpRoute } from './http-route';
 import { checkSinglePolicyPerScope, createPeerAuthentication } from './peer-authentication';
+import { identitiesWithoutMtls, plaintextScrapeUnderStrict } from './policy-analysis';
 import { analyzeRouting } from './routing-analysis';
 import { analyzeTelemetry, createTelemetry } from './telemetry';
 import { createVirtualService } from './virtual-service';
@@ -115,8 +116,8 @@ export class IstioSidecar implements IMeshBackend {
     return { resource: createPeerAuthentication(scope, policy), validate: () => checkSinglePolicyPerScope(app, policy) };
   }
 
-  public renderAuthorization(scope: Construct, policy: AuthorizationModel): IRendering {
-    return { resource: createAuthorizationPolicy(scope, policy) };
+  public renderAuthorization(scope: Construct, policy: AuthorizationModel, app: AppModel): IRendering {
+    return { resource: createAuthorizationPolicy(scope, policy), validate: () => identitiesWithoutMtls(app, policy) };
   }
 
   public scrapeEndpoint(monitor: Omit<MonitorModel, 'kind'>): ScrapeEndpointModel {
@@ -126,8 +127,8 @@ export class IstioSidecar implements IMeshBackend {
       : { port: metrics.port, path: metrics.path };
   }
 
-  public renderMonitor(scope: Construct, monitor: MonitorModel, endpoint: ScrapeEndpointModel): IRendering {
-    return { resource: createMonitor(scope, monitor, endpoint) };
+  public renderMonitor(scope: Construct, monitor: MonitorModel, endpoint: ScrapeEndpointModel, app: AppModel): IRendering {
+    return { resource: createMonitor(scope, monitor, endpoint), validate: () => plaintextScrapeUnderStrict(app, monitor, endpoint) };
   }
 
   public renderSlo(scope: Construct, slo: SloModel): IRendering {
