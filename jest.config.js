@@ -9,7 +9,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testEnvironment: 'node',
   // Every synthesized chart is validated against the schemas (test/validation-hook.ts).
-  setupFilesAfterEnv: ['<rootDir>/test/setup/validate-synth.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/setup/validate-synth.ts', '<rootDir>/test/setup/emit-identity.ts'],
   globalSetup: '<rootDir>/test/setup/global-setup.js',
   globalTeardown: '<rootDir>/test/setup/global-teardown.js',
 };
