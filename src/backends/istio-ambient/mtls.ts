@@ -15,7 +15,7 @@ const PA_DOCS = 'https://istio.io/latest/docs/reference/config/security/peer_aut
 export function ambientMtlsProblems(policy: MtlsPolicyModel, backendName: string): string[] {
   const out: string[] = [];
   const err = (prop: string, value: unknown, problem: string, fix: string) =>
-    out.push(propError(policy.kind, policy.path, prop, value, `${backendName} does not honour it: ${problem}`, fix).message);
+    out.push(propError(policy.kind, policy.path, prop, value, `${backendName} does not honour: ${problem}`, fix).message);
   if (policy.mode === 'DISABLE') {
     err('mode', 'DISABLE', `ztunnel always speaks mTLS (HBONE) between ambient workloads, so DISABLE has no effect (${PA_DOCS})`,
       'use MtlsMode.PERMISSIVE to also accept plaintext from callers outside the mesh, or MtlsMode.STRICT');
