@@ -8,6 +8,10 @@ export type {
 } from './mesh/backend';
 export { IstioRouting, IstioSidecar } from './backends/istio/istio-sidecar';
 export type { IstioSidecarProps } from './backends/istio/istio-sidecar';
+export { ISTIO_SAMPLE_PROMETHEUS, IstioAmbient } from './backends/istio-ambient/istio-ambient';
+export type { IstioAmbientProps, ScraperIdentity } from './backends/istio-ambient/istio-ambient';
+export { Waypoint } from './backends/istio-ambient/waypoint';
+export type { WaypointOptions } from './backends/istio-ambient/waypoint';
 export { ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT } from './backends/istio/metrics-merge';
 export { MONITOR_POD_TARGET_LABELS } from './backends/prometheus/monitor';
 

@@ -329,7 +329,8 @@ export class MeshService extends Construct implements IMeshService {
       return [propError(KIND, this.node.path, 'defaultVersion', version, 'has replicas: 0, and it takes every request while no TrafficSplit routes the service: every request would fail with 503',
         'scale the default version up, name another defaultVersion, or route the service with a TrafficSplit').message];
     }
-    return [];
+    // The backend's own checks of the route (e.g. a data plane that would ignore it).
+    return this.defaultRoute.validate?.() ?? [];
   }
 
   private createService(id: string, name: string, labels: { [key: string]: string }, selector: { [key: string]: string }): kplus.Service {

@@ -80,6 +80,17 @@ export interface IMeshBackend {
   readonly workload: WorkloadDialect;
   /** The Namespace's mesh labels/annotations; throws for props the data plane can't honour. */
   namespaceMetadata(model: NamespaceModel): NamespaceMetadata;
+  /**
+   * Whether MeshNamespace enforces Pod Security (not only warns and audits) when
+   * `enforcePodSecurity` is unset: true where the data plane adds no privileged init container.
+   * @default false
+   */
+  readonly enforcesPodSecurityByDefault?: boolean;
+  /**
+   * Namespace-level objects of the data plane besides the Namespace (e.g. an ambient waypoint),
+   * created under the MeshNamespace `scope`. Optional: backends without any leave it out.
+   */
+  renderNamespace?(scope: Construct, namespace: NamespaceModel, app: AppModel): IRendering;
   /** Mesh objects of a MeshService (e.g. a DestinationRule), created under `scope`. */
   renderService(scope: Construct, service: ServiceModel, app: AppModel): IServiceRendering;
   /** Routing objects of a TrafficSplit, created under `scope` (the main one with id 'Resource'). */

@@ -1,5 +1,8 @@
 // The review reads security and routing of the other backends' shapes, and of GitOps-style Istio.
 import * as path from 'path';
+import { Testing } from 'cdk8s';
+import { IstioAmbient, Mesh } from '../../src';
+import { MeshDemoChart } from '../../src/example';
 import { explainState } from '../../src/review/explain';
 import { readManifests } from '../../src/review/objects';
 import { reviewManifests } from '../../src/review/review';
@@ -19,11 +22,23 @@ describe('explaining other backends from their manifests', () => {
     expect(s.rules.map((r) => [r.key, r.timeout, r.retries])).toEqual([['version-header', '2s', '2 attempts, on 5xx'], ['default route', '2s', '2 attempts, on 5xx']]);
   });
 
-  test('ambient: AuthorizationPolicy with targetRefs applies to the Service\'s workloads', () => {
-    const state = explainState([...readManifests(path.join(fixtures, 'backends', 'istio-ambient.yaml')), deployment('myservice', 'v1')]);
-    const w = state.services.get('mesh-demo/myservice')!.workloads[0];
-    expect(w.mtls.mode).toBe('STRICT');
-    expect(w.access.permissions.map((p) => `${p.from} → ${p.to}`)).toEqual(['cluster.local/ns/mesh-demo/sa/frontend → GET /api/users']);
+  test('ambient (the example app as IstioAmbient renders it): targetRefs policy for the waypoint, ztunnel admitting the waypoint and the scraper', () => {
+    const app = Testing.app();
+    Mesh.use(app, new IstioAmbient());
+    const state = explainState(Testing.synth(new MeshDemoChart(app)));
+    const s = state.services.get('mesh-demo/myservice')!;
+    expect(s.dataPlane).toBe('istio-ambient');
+    expect(s.workloads.map((w) => w.name)).toEqual(['myservice-v1', 'myservice-v2']);
+    for (const w of s.workloads) {
+      expect(w.mtls.mode).toBe('STRICT');
+      // The waypoint is a hop (it enforces the targetRefs policy), not a caller; Prometheus scrapes :8080 past it.
+      expect(w.access.permissions.map((p) => `${p.from} → ${p.to}`)).toEqual([
+        'cluster.local/ns/istio-system/sa/prometheus → port 8080',
+        'cluster.local/ns/mesh-demo/sa/frontend → GET /api/users',
+      ]);
+    }
+    expect(s.rules.map((r) => r.key)).toEqual(['version-header', 'default route']);
+    expect(s.notes).toEqual([]);
   });
 
   test('GitOps Istio repo: shift, a new subset routed in the same change, a subset removed while routed', () => {
