@@ -100,7 +100,7 @@ export class MeshNamespace extends Construct {
     this.backend = Mesh._forConstruct(this, KIND, this.name);
     const mesh = this.backend.namespaceMetadata({
       path: this.node.path, name: this.name, revision: props.revision, enforcePodSecurity: props.enforcePodSecurity ?? false,
-    });
+    }, appModelOf(this));
     for (const managed of mesh.managedLabels) {
       if (managed.key in labels) throw propError(KIND, this.node.path, 'labels', managed.key, managed.why, managed.fix);
     }
