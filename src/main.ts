@@ -1,6 +1,6 @@
 // The example app that `npm run synth` and `cdk8s synth` run: the seed scenario, once per
 // rendering, each in its own folder under dist/ (one GitOps Application per folder).
-import { IstioRouting, IstioSidecar, Mesh } from './index';
+import { IstioRouting, IstioSidecar, Linkerd, Mesh } from './index';
 import { MeshDemoChart } from './example';
 import { synthRenderings } from './renderings';
 
@@ -12,6 +12,12 @@ synthRenderings({
   // Istio sidecar mode routing with Gateway API HTTPRoute (GAMMA) over per-version Services.
   'istio-sidecar-gateway-api': (app) => {
     Mesh.use(app, new IstioSidecar({ routing: IstioRouting.GATEWAY_API }));
+    new MeshDemoChart(app);
+  },
+  // Linkerd: namespace annotations, per-version Services + HTTPRoute, Server + MeshTLSAuthentication
+  // + AuthorizationPolicy, the probe and scrape routes the allow-list needs.
+  'linkerd': (app) => {
+    Mesh.use(app, new Linkerd());
     new MeshDemoChart(app);
   },
 });
