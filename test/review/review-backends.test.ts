@@ -1,5 +1,8 @@
 // The review reads security and routing of the other backends' shapes, and of GitOps-style Istio.
 import * as path from 'path';
+import { Testing } from 'cdk8s';
+import { Linkerd, Mesh } from '../../src';
+import { MeshDemoChart } from '../../src/example';
 import { explainState } from '../../src/review/explain';
 import { readManifests } from '../../src/review/objects';
 import { reviewManifests } from '../../src/review/review';
@@ -8,15 +11,21 @@ import { parseMermaid } from './mermaid';
 const fixtures = path.join(__dirname, 'fixtures');
 
 describe('explaining other backends from their manifests', () => {
-  test('Linkerd: Server + MeshTLSAuthentication → STRICT and one caller; annotations → retries/timeouts', () => {
-    const objects = readManifests(path.join(fixtures, 'backends', 'linkerd.yaml'));
-    // a workload to judge (the fixture holds routing and policy only)
-    const state = explainState([...objects, deployment('myservice', 'v1')]);
+  test('Linkerd (the example as the backend renders it): Server → STRICT; frontend, probes and the scrape are the permissions', () => {
+    const app = Testing.app();
+    Mesh.use(app, new Linkerd());
+    const state = explainState(Testing.synth(new MeshDemoChart(app)));
     const s = state.services.get('mesh-demo/myservice')!;
     expect(s.dataPlane).toBe('linkerd');
     expect(s.workloads[0].mtls).toMatchObject({ mode: 'STRICT', source: 'Linkerd Server myservice-http' });
-    expect(s.workloads[0].access.permissions.map((p) => `${p.from} → ${p.to}`)).toEqual(['frontend.mesh-demo.serviceaccount.identity.linkerd.cluster.local → any request']);
-    expect(s.rules.map((r) => [r.key, r.timeout, r.retries])).toEqual([['version-header', '2s', '2 attempts, on 5xx'], ['default route', '2s', '2 attempts, on 5xx']]);
+    expect(s.workloads[0].access.permissions.map((p) => `${p.from} → ${p.to}`)).toEqual([
+      'frontend.mesh-demo.serviceaccount.identity.linkerd.cluster.local → GET /api/users',
+      'network 0.0.0.0/0 → GET /health, GET /ready',
+      'network 0.0.0.0/0 → GET /metrics',
+      'network ::/0 → GET /health, GET /ready',
+      'network ::/0 → GET /metrics',
+    ]);
+    expect(s.rules.map((r) => [r.key, r.timeout, r.retries])).toEqual([['header version=v2', undefined, undefined], ['default route', undefined, undefined]]);
   });
 
   test('ambient: AuthorizationPolicy with targetRefs applies to the Service\'s workloads', () => {
