@@ -185,10 +185,14 @@ export class Linkerd implements IMeshBackend {
   }
 }
 
-/** The namespace's default inbound policy: `deny` under a namespace default-deny, else its mTLS mode's. */
+/** The namespace's default inbound policy: `deny` under a namespace default-deny, else its mTLS mode's (maps built once per synth). */
 function namespaceDefault(app: AppModel, namespace: string): string | undefined {
-  if (app.authorizations.some((p) => p.namespace === namespace && p.serviceName === undefined && p.denyAll)) return 'deny';
-  const policy = app.mtlsPolicies.find((p) => p.namespace === namespace && p.serviceName === undefined);
-  if (!policy || policy.mode === 'UNSET') return undefined;
-  return policy.mode === 'STRICT' ? 'all-authenticated' : 'all-unauthenticated';
+  const { denyAll, modes } = app.derived('linkerd:namespace-defaults', (a) => ({
+    denyAll: new Set(a.authorizations.filter((p) => p.serviceName === undefined && p.denyAll).map((p) => p.namespace ?? '')),
+    modes: new Map(a.mtlsPolicies.filter((p) => p.serviceName === undefined).reverse().map((p) => [p.namespace ?? '', p.mode] as const)),
+  }));
+  if (denyAll.has(namespace)) return 'deny';
+  const mode = modes.get(namespace);
+  if (mode === undefined || mode === 'UNSET') return undefined;
+  return mode === 'STRICT' ? 'all-authenticated' : 'all-unauthenticated';
 }
