@@ -101,7 +101,7 @@ export class MeshNamespace extends Construct {
     this.backend = Mesh._forConstruct(this, KIND, this.name);
     const enforce = props.enforcePodSecurity ?? this.backend.enforcesPodSecurityByDefault ?? false;
     const model: NamespaceModel = { path: this.node.path, name: this.name, revision: props.revision, enforcePodSecurity: enforce };
-    const mesh = this.backend.namespaceMetadata(model);
+    const mesh = this.backend.namespaceMetadata(model, appModelOf(this));
     for (const managed of mesh.managedLabels) {
       if (managed.key in labels) throw propError(KIND, this.node.path, 'labels', managed.key, managed.why, managed.fix);
     }
