@@ -13,6 +13,7 @@ import { appSelector, ServiceModel, serviceLabels, versionObjectName, versionSel
 import type { RuleModel } from './models/routing';
 import { PropRef, requireDns1035Label, requireDns1123Label, requireLabels } from './names';
 import { MetricsEndpoint, ServiceMetrics } from './observability/metrics';
+import { resolveResilience, ServiceResilience } from './resilience';
 import { DestinationTls } from './security/destination-tls';
 import { MeshProtocol, MeshServicePort, resolvePorts } from './service-ports';
 import { createVersionDeployment, MeshServiceVersionOptions } from './workload';
@@ -93,6 +94,16 @@ export interface MeshServiceProps {
    * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#ClientTLSSettings
    */
   readonly tls?: DestinationTls;
+  /**
+   * Connection pool limits, outlier detection (circuit breaking) and load balancing toward the
+   * service; a version's `resilience` replaces it group by group. Istio: the DestinationRule's
+   * `trafficPolicy` (subset-level or per-version-host overrides); Linkerd: failure-accrual
+   * annotations on the Service (only consecutive-failure circuit breaking; the rest is refused).
+   * @default - none: the data plane's defaults
+   * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#TrafficPolicy
+   * @see https://linkerd.io/2-edge/reference/circuit-breaking/
+   */
+  readonly resilience?: ServiceResilience;
 }
 
 /** A MeshService as other constructs (TrafficSplit, policies, monitors) see it. */
@@ -219,6 +230,7 @@ export class MeshService extends Construct implements IMeshService {
       metrics: this.metrics,
       tls: this.tls?._toModel(),
       probes: httpProbes,
+      resilience: resolveResilience(ref('resilience'), props.resilience),
     };
     app.services.push(this.model);
 
@@ -368,7 +380,10 @@ export class MeshService extends Construct implements IMeshService {
     }, options);
     this._deployments.set(options.name, deployment);
     // With an autoscaler, the fewest pods it keeps: what routing analysis must assume.
-    const version = { name: options.name, replicas: options.autoscaling ? (options.autoscaling.minReplicas ?? 2) : (options.replicas ?? 2), image: options.image };
+    const version = {
+      name: options.name, replicas: options.autoscaling ? (options.autoscaling.minReplicas ?? 2) : (options.replicas ?? 2), image: options.image,
+      resilience: resolveResilience({ ...ref, prop: `${prop}.resilience` }, options.resilience), prop,
+    };
     this.model.versions.push(version);
     if (this.backend.workload.versionServices) {
       const name = versionObjectName(this.serviceName, options.name);

@@ -3,6 +3,7 @@
 // app is built; analysis runs after), so every check is linear in the app's size.
 import type { AuthorizationModel } from './authorization';
 import { MtlsIndex, MtlsPolicyModel } from './mtls';
+import type { RoutingModel } from './routing';
 import type { ServiceModel } from './service';
 
 /** A routing object of the app, for conflict checks (one per TrafficSplit). @internal */
@@ -13,6 +14,8 @@ export interface RoutingEntry {
   readonly host: string;
   /** The backend that renders it (its `id`). */
   readonly backend: string;
+  /** Its routing model (rules added later included), for analysis across constructs. */
+  readonly model?: () => RoutingModel;
 }
 
 /** Which backend renders which construct, for the "one backend per namespace" check. @internal */
