@@ -239,7 +239,7 @@ export class MeshService extends Construct implements IMeshService {
       metadata: { name: this.serviceName, labels: commonLabels },
       automountToken: false,
     });
-    this.service = this.createService('Service', this.serviceName, commonLabels, appSelector(this.serviceName));
+    this.service = this.createService('Service', this.serviceName, commonLabels, appSelector(this.serviceName), this.backend.workload.serviceAnnotations?.(this.model));
     this.rendering = this.backend.renderService(this, this.model, app);
 
     if (props.defaultVersion !== undefined) requireDns1123Label(ref('defaultVersion'), props.defaultVersion);
@@ -352,9 +352,9 @@ export class MeshService extends Construct implements IMeshService {
     return this.defaultRoute.validate?.() ?? [];
   }
 
-  private createService(id: string, name: string, labels: { [key: string]: string }, selector: { [key: string]: string }): kplus.Service {
+  private createService(id: string, name: string, labels: { [key: string]: string }, selector: { [key: string]: string }, annotations?: { [key: string]: string }): kplus.Service {
     const service = new kplus.Service(this, id, {
-      metadata: { name, labels },
+      metadata: { name, labels, annotations: annotations && Object.keys(annotations).length > 0 ? annotations : undefined },
       ports: this.ports.map((p) => ({ port: p.port, targetPort: p.port, name: p.name, protocol: kplus.Protocol.TCP })),
     });
     for (const [key, value] of Object.entries(selector)) service.selectLabel(key, value);

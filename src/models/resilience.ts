@@ -69,3 +69,16 @@ export function hasResilience(model: ResilienceModel | undefined): boolean {
 export function serviceResilience(model: ResilienceModel | undefined): EffectiveResilience {
   return effectiveResilience(model, undefined);
 }
+
+/** The first group a resilience declares, as the user wrote it (for messages), or undefined. @internal */
+export function firstDeclaredGroup(model: ResilienceModel | undefined): { readonly group: string; readonly value: unknown } | undefined {
+  if (!model) return undefined;
+  for (const group of ['connectionPool', 'outlierDetection', 'loadBalancer'] as const) {
+    const v = model[group];
+    if (v === undefined) continue;
+    if (v === false) return { group, value: false };
+    const { prop: _prop, ...rest } = v as { prop: string };
+    return { group, value: rest };
+  }
+  return undefined;
+}

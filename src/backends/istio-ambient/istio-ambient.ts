@@ -13,7 +13,10 @@ import type { AppModel } from '../../models/app';
 import type { AuthorizationModel, IdentityModel } from '../../models/authorization';
 import type { MtlsPolicyModel } from '../../models/mtls';
 import type { MonitorModel, ScrapeEndpointModel, SloModel, TelemetryModel } from '../../models/observability';
-import { ProtocolModel, ServiceModel, versionObjectName } from '../../models/service';
+import { effectiveResilience, firstDeclaredGroup, hasResilience, ResilienceModel, serviceResilience } from '../../models/resilience';
+import { ProtocolModel, ServiceModel, serviceLabels, versionObjectName } from '../../models/service';
+import { analyzeResilience } from '../istio-common/resilience-analysis';
+import { createResilienceDestinationRule, isEmptyResilience } from '../istio-common/traffic-policy';
 import { requireDns1123Label } from '../../names';
 import { createMonitor } from '../prometheus/monitor';
 import { createPrometheusRule } from '../prometheus/slo-rule';
@@ -118,13 +121,42 @@ export class IstioAmbient implements IMeshBackend {
     return { resource, validate: () => waypointCollisions(app, model, this.name) };
   }
 
-  public renderService(_scope: Construct, svc: ServiceModel): IServiceRendering {
+  /**
+   * Resilience is a DestinationRule traffic policy per host (the apex and each version's Service):
+   * the waypoint, an Envoy, applies it to the traffic it routes. Refused without a waypoint
+   * (ztunnel is L4 and applies no DestinationRule).
+   */
+  public renderService(scope: Construct, svc: ServiceModel, app: AppModel): IServiceRendering {
+    this.refuseTls(svc);
+    const requireWaypoint = (prop: string, model: ResilienceModel | undefined) => {
+      const first = firstDeclaredGroup(model);
+      if (this.waypoint.name !== undefined || !first) return;
+      throw propError('MeshService', svc.path, `${prop}.${first.group}`, first.value,
+        `needs a waypoint under ${this.name}: connection pool, outlier detection and load balancing are DestinationRule traffic policy that only the waypoint (Envoy) applies, and ztunnel (L4) ignores it`,
+        'use new IstioAmbient({ waypoint: Waypoint.perNamespace() }) (the default), or drop `resilience`');
+    };
+    const labels = serviceLabels(svc);
+    const resource = hasResilience(svc.resilience) ? (requireWaypoint('resilience', svc.resilience),
+    createResilienceDestinationRule(scope, 'DestinationRule', svc.serviceName, labels, () => serviceResilience(svc.resilience))) : undefined;
+    return {
+      resource,
+      versionAdded: (v) => {
+        if (isEmptyResilience(effectiveResilience(svc.resilience, v.resilience))) return;
+        if (hasResilience(v.resilience)) requireWaypoint(`${v.prop}.resilience`, v.resilience);
+        const host = versionObjectName(svc.serviceName, v.name);
+        createResilienceDestinationRule(scope, `DestinationRule-${v.name}`, host, { ...labels, 'app.kubernetes.io/version': v.name },
+          () => effectiveResilience(svc.resilience, v.resilience));
+      },
+      validate: () => analyzeResilience(app, svc, this.name),
+    };
+  }
+
+  private refuseTls(svc: ServiceModel): void {
     if (svc.tls) {
       throw propError('MeshService', svc.path, 'tls', svc.tls.mode,
         `is client TLS for callers' sidecars (a DestinationRule), but ${this.name} has no sidecars: ztunnel always connects ambient workloads with mTLS (HBONE)`,
         'remove `tls` (mTLS is always on), or use the Istio sidecar backend for TLS origination');
     }
-    return {};
   }
 
   public renderRouting(scope: Construct, routing: RoutingInput, app: AppModel): IRoutingRendering {

@@ -1,6 +1,8 @@
 // Resilience → the connectionPool / outlierDetection / loadBalancer of an Istio DestinationRule
 // `trafficPolicy` (top level, subset level, or the DestinationRule of a per-version Service host).
-import type { DestinationRuleSpecTrafficPolicy } from '../../../imports/networking.istio.io';
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { DestinationRule, DestinationRuleSpecTrafficPolicy } from '../../../imports/networking.istio.io';
 import type { EffectiveResilience, LoadBalancerModel } from '../../models/resilience';
 
 /** An Istio protobuf duration: whole seconds as `30s`, anything else in `ms`. @internal */
@@ -49,4 +51,16 @@ function loadBalancer(lb: LoadBalancerModel): object {
 /** True if a resilience declares nothing to render. @internal */
 export function isEmptyResilience(r: EffectiveResilience): boolean {
   return r.connectionPool === undefined && r.outlierDetection === undefined && r.loadBalancer === undefined;
+}
+
+/**
+ * A DestinationRule carrying only a resilience traffic policy for `host` (Istio ambient: the
+ * waypoint applies it; ztunnel, L4 only, ignores it). Spec computed at synth.
+ * @internal
+ */
+export function createResilienceDestinationRule(scope: Construct, id: string, host: string, labels: { [key: string]: string }, resilience: () => EffectiveResilience): DestinationRule {
+  return new DestinationRule(scope, id, {
+    metadata: { name: host, labels },
+    spec: Lazy.any({ produce: () => ({ host, trafficPolicy: resiliencePolicy(resilience()) }) }),
+  });
 }
