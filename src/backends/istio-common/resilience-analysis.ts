@@ -22,12 +22,10 @@ function ejectsEveryPod(svc: ServiceModel, backendName: string): string[] {
     const od = effectiveResilience(svc.resilience, v.resilience).outlierDetection;
     if (!od || v.replicas < 1) return;
     const pct = od.maxEjectionPercent ?? DEFAULT_MAX_EJECTION_PERCENT;
-    // Envoy ejects at least one host whatever max_ejection_percent says.
-    const ejectable = Math.max(1, Math.floor((v.replicas * pct) / 100));
-    if (ejectable < v.replicas) return;
+    if (ejectable(v.replicas, pct) < v.replicas) return;
     const pods = `${v.replicas} ${v.replicas === 1 ? 'pod' : 'pods'}`;
     const fixes = [
-      pct < 100 ? `run at least 2 pods of version ${JSON.stringify(v.name)}` : 'lower maxEjectionPercent below 100',
+      pct < 100 ? `run at least ${fewestSafePods(pct)} pods of version ${JSON.stringify(v.name)}, or lower maxEjectionPercent` : 'lower maxEjectionPercent below 100',
       `turn ejection off for this version (${v.prop ?? 'versions[i]'}.resilience: { outlierDetection: false })`,
     ];
     errors.push(propError('MeshService', svc.path, `${od.prop}.maxEjectionPercent`, pct,
@@ -35,6 +33,22 @@ function ejectsEveryPod(svc: ServiceModel, backendName: string): string[] {
       fixes.join(', or ')).message);
   });
   return errors;
+}
+
+/**
+ * Most pods Envoy ejects at once: the first always (when none is ejected), then more while the
+ * ejected share stays below `pct` — so ⌈pods × pct / 100⌉, and at least one.
+ * @see https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/upstream/outlier#ejection-algorithm
+ */
+function ejectable(pods: number, pct: number): number {
+  return Math.max(1, Math.ceil((pods * pct) / 100));
+}
+
+/** The fewest pods of which `pct` can't eject all (pct < 100). */
+function fewestSafePods(pct: number): number {
+  let n = 2;
+  while (ejectable(n, pct) >= n) n++;
+  return n;
 }
 
 function stickyUnderWeightedSplit(app: AppModel, svc: ServiceModel): string[] {
