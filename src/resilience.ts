@@ -136,18 +136,23 @@ export class LoadBalancer {
  */
 export interface ServiceResilience {
   /**
-   * Connection and request limits toward each pod.
+   * Connection and request limits toward each pod (refused under Linkerd).
    * @default - the data plane's defaults (no limits)
+   * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#ConnectionPoolSettings
    */
   readonly connectionPool?: ConnectionPoolOptions;
   /**
-   * Outlier detection (circuit breaking). On a version, `false` turns the service's off.
+   * Outlier detection (circuit breaking). On a version, `false` turns the service's off. Linkerd:
+   * failure accrual (consecutive 5xx and base ejection time only).
    * @default - none: no pod is ever ejected
+   * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#OutlierDetection
+   * @see https://linkerd.io/2-edge/reference/circuit-breaking/
    */
   readonly outlierDetection?: OutlierDetectionOptions | false;
   /**
-   * How callers pick a pod.
+   * How callers pick a pod (refused under Linkerd, which always balances by EWMA latency).
    * @default - the data plane's default (Istio: LEAST_REQUEST)
+   * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#LoadBalancerSettings
    */
   readonly loadBalancer?: LoadBalancer;
 }
