@@ -230,7 +230,7 @@ export class MeshService extends Construct implements IMeshService {
       metrics: this.metrics,
       tls: this.tls?._toModel(),
       probes: httpProbes,
-      resilience: resolveResilience(ref('resilience'), props.resilience),
+      resilience: resolveResilience(ref('resilience'), props.resilience, this.protocol === MeshProtocol.TCP),
     };
     app.services.push(this.model);
 
@@ -382,7 +382,7 @@ export class MeshService extends Construct implements IMeshService {
     // With an autoscaler, the fewest pods it keeps: what routing analysis must assume.
     const version = {
       name: options.name, replicas: options.autoscaling ? (options.autoscaling.minReplicas ?? 2) : (options.replicas ?? 2), image: options.image,
-      resilience: resolveResilience({ ...ref, prop: `${prop}.resilience` }, options.resilience), prop,
+      resilience: resolveResilience({ ...ref, prop: `${prop}.resilience` }, options.resilience, this.protocol === MeshProtocol.TCP), prop,
     };
     this.model.versions.push(version);
     if (this.backend.workload.versionServices) {

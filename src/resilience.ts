@@ -157,9 +157,29 @@ export interface ServiceResilience {
   readonly loadBalancer?: LoadBalancer;
 }
 
-/** Validates resilience props into the model; `ref.prop` is `resilience` or `versions[i].resilience`. @internal */
-export function resolveResilience(ref: PropRef, props: ServiceResilience | undefined): ResilienceModel | undefined {
+/**
+ * Validates resilience props into the model; `ref.prop` is `resilience` or `versions[i].resilience`.
+ * `tcp`: the primary port is opaque TCP, which has no requests, headers or cookies.
+ * @internal
+ */
+export function resolveResilience(ref: PropRef, props: ServiceResilience | undefined, tcp = false): ResilienceModel | undefined {
   if (props === undefined) return undefined;
+  const model = resolveGroups(ref, props);
+  const pool = model.connectionPool;
+  const http = pool && (pool.maxPendingRequests !== undefined ? 'maxPendingRequests' : pool.maxRequestsPerConnection !== undefined ? 'maxRequestsPerConnection' : undefined);
+  if (tcp && http) {
+    throw propError(ref.construct, ref.path, `${pool!.prop}.${http}`, pool![http], 'is an HTTP request limit, but the service\'s port is MeshProtocol.TCP (opaque bytes: no requests to count)',
+      'limit connections with maxConnections, or declare the port as HTTP');
+  }
+  const lb = model.loadBalancer;
+  if (tcp && lb?.kind === 'CONSISTENT_HASH' && !lb.sourceIp) {
+    throw propError(ref.construct, ref.path, lb.prop, lb.header ?? lb.cookie?.name, 'hashes on an HTTP header or cookie, but the service\'s port is MeshProtocol.TCP (no headers to read)',
+      'use LoadBalancer.consistentHashBySourceIp(), or declare the port as HTTP');
+  }
+  return model;
+}
+
+function resolveGroups(ref: PropRef, props: ServiceResilience): ResilienceModel {
   const at = (prop: string): PropRef => ({ ...ref, prop: `${ref.prop}.${prop}` });
   if (typeof props !== 'object' || props === null) {
     throw propError(ref.construct, ref.path, ref.prop, props, 'is not an object', 'use e.g. { outlierDetection: { consecutive5xxErrors: 5 } }');

@@ -1,7 +1,7 @@
 // Issue 14 item 1: resilience per MeshService (and per version) under the Istio sidecar backend,
 // the props' validation, and the synth-time analysis (ejecting every pod, stickiness under a split).
 import { Duration, Testing } from 'cdk8s';
-import { IstioRouting, IstioSidecar, LoadBalancer, Mesh, MeshService, PeerAuthentication, ServiceResilience, TrafficSplit, Weight } from '../src';
+import { IstioRouting, IstioSidecar, LoadBalancer, Mesh, MeshProtocol, MeshService, PeerAuthentication, ServiceResilience, TrafficSplit, Weight } from '../src';
 import { chart, object, objects } from './util';
 
 const BREAKER: ServiceResilience = {
@@ -166,6 +166,15 @@ describe('resilience props: fails when …', () => {
     [{ loadBalancer: LoadBalancer.consistentHashByHeader('X User') }, "prop 'resilience.loadBalancer' is \"X User\", which is not a lower-case HTTP header name"],
     [{ loadBalancer: LoadBalancer.consistentHashByCookie('a;b') }, "prop 'resilience.loadBalancer' is \"a;b\", which is not a cookie name (an HTTP token)"],
   ])('%j', (resilience, message) => bad(resilience, message));
+
+  test('an HTTP-only setting on a TCP service (no requests, headers or cookies to read)', () => {
+    const tcp = (resilience: ServiceResilience) => new MeshService(chart('shop'), 'db', { protocol: MeshProtocol.TCP, resilience, versions: [{ name: 'v1', image: 'x:1' }] });
+    expect(() => tcp({ connectionPool: { maxConnections: 10, maxPendingRequests: 5 } }))
+      .toThrow("MeshService 'test/db': prop 'resilience.connectionPool.maxPendingRequests' is 5, which is an HTTP request limit, but the service's port is MeshProtocol.TCP (opaque bytes: no requests to count). Fix: limit connections with maxConnections, or declare the port as HTTP.");
+    expect(() => tcp({ loadBalancer: LoadBalancer.consistentHashByHeader('x-user') }))
+      .toThrow("MeshService 'test/db': prop 'resilience.loadBalancer' is \"x-user\", which hashes on an HTTP header or cookie, but the service's port is MeshProtocol.TCP (no headers to read). Fix: use LoadBalancer.consistentHashBySourceIp(), or declare the port as HTTP.");
+    expect(() => tcp({ connectionPool: { maxConnections: 10 }, outlierDetection: {}, loadBalancer: LoadBalancer.consistentHashBySourceIp() })).not.toThrow();
+  });
 
   test('a version\'s resilience is validated under its own prop', () => {
     const c = chart('shop');
