@@ -51,6 +51,11 @@ describe('resilience under the Istio sidecar (VirtualService routing)', () => {
     expect(dr.spec.subsets[1].trafficPolicy).toEqual({ outlierDetection: { consecutive5xxErrors: 0 } });
   });
 
+  test('outlierDetection: false on a version of a service without any renders nothing for its subset', () => {
+    const { c } = users({ loadBalancer: LoadBalancer.random() }, undefined, { outlierDetection: false });
+    expect(object(c, 'DestinationRule', 'users').spec.subsets[1]).toEqual({ name: 'v2', labels: { version: 'v2' } });
+  });
+
   test.each([
     [LoadBalancer.random(), { simple: 'RANDOM' }],
     [LoadBalancer.roundRobin(), { simple: 'ROUND_ROBIN' }],

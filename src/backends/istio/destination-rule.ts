@@ -75,7 +75,7 @@ function destinationRuleSpec(app: AppModel, svc: ServiceModel, host: string, sub
   const policy = { tls: tls && toClientTls(tls), ...resiliencePolicy(resilience) };
   return {
     host,
-    subsets: subsets ? svc.versions.map((v) => ({ name: v.name, labels: { version: v.name }, trafficPolicy: subsetPolicy(v) })) : undefined,
+    subsets: subsets ? svc.versions.map((v) => ({ name: v.name, labels: { version: v.name }, trafficPolicy: subsetPolicy(svc, v) })) : undefined,
     trafficPolicy: Object.values(policy).some((v) => v !== undefined) ? policy : undefined,
   };
 }
@@ -85,11 +85,13 @@ function destinationRuleSpec(app: AppModel, svc: ServiceModel, host: string, sub
  * false` is rendered as ejection turned off (consecutive5xxErrors 0), else the subset would inherit
  * the DestinationRule's.
  */
-function subsetPolicy(v: VersionModel): any {
+function subsetPolicy(svc: ServiceModel, v: VersionModel): any {
   if (!hasResilience(v.resilience)) return undefined;
   const r = v.resilience!;
   const own = resiliencePolicy({ connectionPool: r.connectionPool, outlierDetection: r.outlierDetection || undefined, loadBalancer: r.loadBalancer });
-  return { ...own, outlierDetection: r.outlierDetection === false ? { consecutive5XxErrors: 0 } : own.outlierDetection };
+  const inherited = r.outlierDetection === false && svc.resilience?.outlierDetection;
+  const policy = { ...own, outlierDetection: inherited ? { consecutive5XxErrors: 0 } : own.outlierDetection };
+  return Object.values(policy).some((x) => x !== undefined) ? policy : undefined;
 }
 
 /**

@@ -44,6 +44,10 @@ export function failureAccrualAnnotations(svc: ServiceModel): { [key: string]: s
   }
   const od = r.outlierDetection;
   if (!od) return {};
+  if (svc.protocol === 'tcp') {
+    refuse(od.prop, firstDeclaredGroup({ outlierDetection: od })!.value, 'its failure accrual judges HTTP responses, and the service\'s port is opaque TCP',
+      'drop `outlierDetection` under Linkerd for a TCP service, or declare the port as HTTP');
+  }
   if (od.consecutiveGatewayErrors !== undefined) {
     refuse(`${od.prop}.consecutiveGatewayErrors`, od.consecutiveGatewayErrors, 'its failure accrual counts every 5xx response and connection error alike, not gateway errors alone',
       'use consecutive5xxErrors under Linkerd');

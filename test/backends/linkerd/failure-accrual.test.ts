@@ -1,7 +1,7 @@
 // Issue 14 item 1 under Linkerd: circuit breaking is failure accrual (annotations on the apex
 // Service the routes attach to); whatever has no Linkerd equivalent is refused, naming Linkerd.
 import { Duration, Testing } from 'cdk8s';
-import { Linkerd, LoadBalancer, Mesh, MeshService, ServiceResilience, TrafficSplit, Weight } from '../../../src';
+import { Linkerd, LoadBalancer, Mesh, MeshProtocol, MeshService, ServiceResilience, TrafficSplit, Weight } from '../../../src';
 import { chart, object, objects } from '../../util';
 
 function linkerdChart() {
@@ -68,6 +68,11 @@ describe('Linkerd failure accrual: fails when …', () => {
     [{ outlierDetection: { consecutive5xxErrors: 0 } }, "prop 'resilience.outlierDetection.consecutive5xxErrors' is 0, which Linkerd cannot express: failure accrual counts consecutive failures, and 0 would trip on none. Fix: drop `outlierDetection` to turn circuit breaking off."],
   ])('%j', (resilience, message) => {
     expect(() => users(resilience as ServiceResilience)).toThrow(message);
+  });
+
+  test('a TCP service (Linkerd judges HTTP responses only)', () => {
+    expect(() => new MeshService(linkerdChart(), 'db', { protocol: MeshProtocol.TCP, resilience: { outlierDetection: { consecutive5xxErrors: 3 } }, versions: [{ name: 'v1', image: 'x:1' }] }))
+      .toThrow("MeshService 'test/db': prop 'resilience.outlierDetection' is {\"consecutive5xxErrors\":3}, which Linkerd cannot express: its failure accrual judges HTTP responses, and the service's port is opaque TCP. Fix: drop `outlierDetection` under Linkerd for a TCP service, or declare the port as HTTP.");
   });
 
   test('a version declares its own resilience', () => {
