@@ -270,8 +270,9 @@ export class MeshService extends Construct implements IMeshService {
   }
 
   /**
-   * The Istio DestinationRule, when the backend renders one (Istio sidecar mode: subsets for
-   * VirtualService routing; with Gateway API routing only if `tls` is set).
+   * The Istio DestinationRule of the service's own host, when the backend renders one (Istio
+   * sidecar mode: subsets for VirtualService routing; with Gateway API routing, or ambient, only
+   * for `tls` or `resilience`).
    */
   public get destinationRule(): ApiObject | undefined {
     return this.rendering.resource;

@@ -2,7 +2,7 @@
 // labelled `istio.io/dataplane-mode: ambient` mTLS (HBONE) and L4 authorization; a waypoint
 // (Envoy, a Gateway of class istio-waypoint) enforces L7 routing (HTTPRoute only) and targetRefs
 // AuthorizationPolicies for the Services of namespaces labelled `istio.io/use-waypoint`.
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Telemetry } from '../../../imports/telemetry.istio.io';
 import { propError } from '../../errors';
@@ -136,8 +136,11 @@ export class IstioAmbient implements IMeshBackend {
         'use new IstioAmbient({ waypoint: Waypoint.perNamespace() }) (the default), or drop `resilience`');
     };
     const labels = serviceLabels(svc);
-    const resource = hasResilience(svc.resilience) ? (requireWaypoint('resilience', svc.resilience),
-    createResilienceDestinationRule(scope, 'DestinationRule', svc.serviceName, labels, () => serviceResilience(svc.resilience))) : undefined;
+    let resource: ApiObject | undefined;
+    if (hasResilience(svc.resilience)) {
+      requireWaypoint('resilience', svc.resilience);
+      resource = createResilienceDestinationRule(scope, 'DestinationRule', svc.serviceName, labels, () => serviceResilience(svc.resilience));
+    }
     return {
       resource,
       versionAdded: (v) => {
