@@ -68,8 +68,13 @@ export class IstioAmbient implements IMeshBackend {
   public readonly id = 'istio-ambient';
   public readonly name = 'Istio ambient';
   public readonly workload: WorkloadDialect;
-  /** No init container in ambient (istio-cni redirects in the node agent): restricted can be enforced. */
-  public readonly enforcesPodSecurityByDefault = true;
+  /**
+   * Not enforced by default: ambient app pods have no istio-init container and meet `restricted`,
+   * but the waypoint pods istiod creates only set a seccompProfile when istiod is installed with
+   * `gateways.seccompProfile` (istio/istio#51826): on a default install an enforced `restricted`
+   * namespace rejects its own waypoint. Set `enforcePodSecurity: true` once istiod sets it.
+   */
+  public readonly enforcesPodSecurityByDefault = false;
   /** The waypoint configuration. */
   public readonly waypoint: Waypoint;
   /** The scraper's identity. */
