@@ -57,6 +57,8 @@ export { DestinationTls, DestinationTlsMode } from './security/destination-tls';
 export type { DestinationTlsOptions, MutualDestinationTlsOptions } from './security/destination-tls';
 export { AuthorizationAction, AuthorizationPolicy, Caller, DEFAULT_TRUST_DOMAIN } from './security/authorization';
 export type { AuthorizationPolicyProps, AuthorizationRuleOptions } from './security/authorization';
+export { RequestAuthentication } from './security/request-authentication';
+export type { JwtHeader, JwtIssuer, RequestAuthenticationProps } from './security/request-authentication';
 export { PodSecurityStandard } from './security/pod-security';
 export type { PodSecurityOptions } from './security/pod-security';
 export { MeshNamespace } from './security/namespace';

@@ -8,6 +8,7 @@ import type { AppModel } from '../models/app';
 import type { AuthorizationModel, AuthorizationRuleModel } from '../models/authorization';
 import type { MtlsPolicyModel } from '../models/mtls';
 import type { MonitorModel, ScrapeEndpointModel, SloModel, TelemetryModel } from '../models/observability';
+import type { RequestAuthenticationModel } from '../models/request-authentication';
 import type { RoutingModel, RuleModel } from '../models/routing';
 import type { ProtocolModel, ServiceModel, ServiceRef, VersionModel } from '../models/service';
 
@@ -108,6 +109,12 @@ export interface IMeshBackend {
   renderMtlsPolicy(scope: Construct, policy: MtlsPolicyModel, app: AppModel): IRendering;
   /** The data plane's form of an AuthorizationPolicy. */
   renderAuthorization(scope: Construct, policy: AuthorizationModel, app: AppModel): IAuthorizationRendering;
+  /**
+   * The data plane's form of a RequestAuthentication (JWT validation, plus the "require a token"
+   * deny rule when `requireToken`); throws if it has none. Optional: a backend without it refuses
+   * RequestAuthentication with a message naming it.
+   */
+  renderRequestAuthentication?(scope: Construct, policy: RequestAuthenticationModel, app: AppModel): IRendering;
   /** Where a monitor scrapes a service's pods under this data plane; throws if it can't work. */
   scrapeEndpoint(monitor: Omit<MonitorModel, 'kind'>): ScrapeEndpointModel;
   /** The PodMonitor/ServiceMonitor of a MeshMonitor. */

@@ -19,10 +19,12 @@ import { createMonitor } from '../prometheus/monitor';
 import { createPrometheusRule } from '../prometheus/slo-rule';
 import { checkSinglePolicyPerScope, createPeerAuthentication } from '../istio-common/peer-authentication';
 import { analyzeTelemetry, telemetryProviders } from '../istio-common/telemetry';
-import { renderAmbientAuthorization } from './authorization';
+import { renderAmbientAuthorization, targetRefs } from './authorization';
+import { createRequestAuthentication } from '../istio-common/request-authentication';
+import type { RequestAuthenticationModel } from '../../models/request-authentication';
 import { ambientMtlsProblems } from './mtls';
 import { renderAmbientRoute } from './routing';
-import { AMBIENT_NAMESPACE, AmbientNamespaceModel, createWaypointGateway, Waypoint, waypointCollisions } from './waypoint';
+import { AMBIENT_NAMESPACE, AmbientNamespaceModel, createWaypointGateway, missingWaypoint, Waypoint, waypointCollisions } from './waypoint';
 
 /** The identity a Prometheus enrolled in the mesh scrapes with. */
 export interface ScraperIdentity {
@@ -144,6 +146,28 @@ export class IstioAmbient implements IMeshBackend {
   public renderAuthorization(scope: Construct, policy: AuthorizationModel, app: AppModel): IRendering {
     const scraper: IdentityModel = this.scraper;
     return renderAmbientAuthorization(scope, policy, app, { backendName: this.name, waypoint: this.waypoint.name, scraper });
+  }
+
+  /**
+   * JWTs are validated by the waypoint (L7): the RequestAuthentication (and its require-token
+   * policy) is attached to it with targetRefs; refused with `Waypoint.none()` (ztunnel can't read tokens).
+   */
+  public renderRequestAuthentication(scope: Construct, policy: RequestAuthenticationModel, app: AppModel): IRendering {
+    const waypoint = this.waypoint.name;
+    if (waypoint === undefined) {
+      throw propError(policy.kind, policy.path, 'issuers', policy.issuers.map((i) => i.issuer),
+        `can't be validated by ${this.name} without a waypoint (Waypoint.none()): ztunnel is L4 only and never sees a token`,
+        'use a waypoint (new IstioAmbient() has one per namespace) for the namespace of this RequestAuthentication');
+    }
+    return {
+      resource: createRequestAuthentication(scope, policy, () => ({ targetRefs: targetRefs(policy, app, waypoint) })),
+      validate: () => {
+        const why = missingWaypoint(app, policy.namespace, waypoint);
+        return why ? [`IstioAmbient NoWaypoint: ${propError(policy.kind, policy.path, policy.serviceName === undefined ? 'name' : 'service', policy.serviceName ?? policy.name,
+          `is attached to the waypoint (targetRefs) for it to validate tokens, but ${why}: nothing would validate them`,
+          `add new MeshNamespace(chart, 'namespace') for namespace ${JSON.stringify(policy.namespace ?? '(none)')} with this backend`).message}`] : [];
+      },
+    };
   }
 
   /**

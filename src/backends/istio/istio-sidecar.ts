@@ -15,6 +15,8 @@ import { ISTIO_SIDECAR_GATEWAY_API } from '../gateway-api';
 import { createMonitor } from '../prometheus/monitor';
 import { createPrometheusRule } from '../prometheus/slo-rule';
 import { createAuthorizationPolicy } from '../istio-common/authorization-policy';
+import { createRequestAuthentication, selectorPlacement } from '../istio-common/request-authentication';
+import type { RequestAuthenticationModel } from '../../models/request-authentication';
 import { checkClientTls, createDestinationRule } from './destination-rule';
 import { ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT, metricsMergeAnnotations } from './metrics-merge';
 import { renderHttpRoute } from './http-route';
@@ -118,6 +120,12 @@ export class IstioSidecar implements IMeshBackend {
 
   public renderAuthorization(scope: Construct, policy: AuthorizationModel, app: AppModel): IRendering {
     return { resource: createAuthorizationPolicy(scope, policy), validate: () => identitiesWithoutMtls(app, policy) };
+  }
+
+  /** A RequestAuthentication with the service's `app` selector, enforced by its sidecars. */
+  public renderRequestAuthentication(scope: Construct, policy: RequestAuthenticationModel): IRendering {
+    const placement = selectorPlacement(policy.serviceName);
+    return { resource: createRequestAuthentication(scope, policy, () => placement) };
   }
 
   public scrapeEndpoint(monitor: Omit<MonitorModel, 'kind'>): ScrapeEndpointModel {

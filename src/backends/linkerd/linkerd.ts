@@ -11,6 +11,7 @@ import type {
 import type { AppModel } from '../../models/app';
 import type { AuthorizationModel } from '../../models/authorization';
 import type { MtlsPolicyModel } from '../../models/mtls';
+import type { RequestAuthenticationModel } from '../../models/request-authentication';
 import type { MonitorModel, ScrapeEndpointModel, SloModel, TelemetryModel } from '../../models/observability';
 import type { ProtocolModel, ServiceModel } from '../../models/service';
 import { createMonitor } from '../prometheus/monitor';
@@ -176,6 +177,13 @@ export class Linkerd implements IMeshBackend {
 
   public renderSlo(scope: Construct, slo: SloModel): IRendering {
     return { resource: createPrometheusRule(scope, slo) };
+  }
+
+  /** Refused: Linkerd has no end-user (JWT) authentication. */
+  public renderRequestAuthentication(_scope: Construct, policy: RequestAuthenticationModel): IRendering {
+    throw propError(policy.kind, policy.path, 'issuers', policy.issuers.map((i) => i.issuer),
+      'Linkerd cannot express: Linkerd has no end-user (JWT) authentication (its policy authenticates workloads by mTLS identity only)',
+      'validate tokens in the application or at an ingress gateway in front of the mesh, or render this namespace with Istio');
   }
 
   public renderTelemetry(_scope: Construct, telemetry: TelemetryModel): IRendering {
