@@ -40,6 +40,10 @@ export type {
   FaultAbort, FaultDelay, FaultInjection, RetryPolicy, TrafficDestination, TrafficMirror, TrafficRouteOptions, TrafficRule,
 } from './routing/route-options';
 
+// Ingress and egress
+export { MeshIngress } from './edge/ingress';
+export type { MeshIngressProps } from './edge/ingress';
+
 // Observability
 export { MetricsEndpoint } from './observability/metrics';
 export type { MetricsEndpointOptions, ServiceMetrics } from './observability/metrics';

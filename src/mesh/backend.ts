@@ -8,6 +8,7 @@ import type { AppModel } from '../models/app';
 import type { AuthorizationModel, AuthorizationRuleModel } from '../models/authorization';
 import type { MtlsPolicyModel } from '../models/mtls';
 import type { MonitorModel, ScrapeEndpointModel, SloModel, TelemetryModel } from '../models/observability';
+import type { IngressModel } from '../models/ingress';
 import type { RequestAuthenticationModel } from '../models/request-authentication';
 import type { RoutingModel, RuleModel } from '../models/routing';
 import type { ProtocolModel, ServiceModel, ServiceRef, VersionModel } from '../models/service';
@@ -109,6 +110,12 @@ export interface IMeshBackend {
   renderMtlsPolicy(scope: Construct, policy: MtlsPolicyModel, app: AppModel): IRendering;
   /** The data plane's form of an AuthorizationPolicy. */
   renderAuthorization(scope: Construct, policy: AuthorizationModel, app: AppModel): IAuthorizationRendering;
+  /**
+   * The ingress gateway object of a MeshIngress (Istio Gateway, or Gateway API Gateway); routing
+   * renderers bind the service's routes to it through `RoutingModel.edges`. Throws for props the
+   * data plane can't honour. Optional: a backend without it refuses MeshIngress, naming itself.
+   */
+  renderIngress?(scope: Construct, ingress: IngressModel, app: AppModel): IRendering;
   /**
    * The data plane's form of a RequestAuthentication (JWT validation, plus the "require a token"
    * deny rule when `requireToken`); throws if it has none. Optional: a backend without it refuses

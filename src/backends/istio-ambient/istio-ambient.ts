@@ -21,6 +21,8 @@ import { checkSinglePolicyPerScope, createPeerAuthentication } from '../istio-co
 import { analyzeTelemetry, telemetryProviders } from '../istio-common/telemetry';
 import { renderAmbientAuthorization, targetRefs } from './authorization';
 import { createRequestAuthentication } from '../istio-common/request-authentication';
+import { createGatewayApiGateway } from '../gateway-api';
+import { IngressModel, refuseGatewayProp } from '../../models/ingress';
 import type { RequestAuthenticationModel } from '../../models/request-authentication';
 import { ambientMtlsProblems } from './mtls';
 import { renderAmbientRoute } from './routing';
@@ -146,6 +148,27 @@ export class IstioAmbient implements IMeshBackend {
   public renderAuthorization(scope: Construct, policy: AuthorizationModel, app: AppModel): IRendering {
     const scraper: IdentityModel = this.scraper;
     return renderAmbientAuthorization(scope, policy, app, { backendName: this.name, waypoint: this.waypoint.name, scraper });
+  }
+
+  /** A Gateway API Gateway of class `gatewayClassName` (default `istio`): Istio deploys the ingress proxy for it. */
+  public renderIngress(scope: Construct, ingress: IngressModel, app: AppModel): IRendering {
+    refuseGatewayProp(ingress, 'gatewaySelector', this.name);
+    if (ingress.name === this.waypoint.name) {
+      throw propError(ingress.kind, ingress.path, 'name', ingress.name, `is the name of the namespace's waypoint (${this.name}): both are Gateways, and one would overwrite the other`,
+        `name the ingress differently, e.g. ${JSON.stringify(`${ingress.serviceName}-ingress`)}`);
+    }
+    return {
+      resource: createGatewayApiGateway(scope, ingress, ingress.gatewayClassName ?? 'istio'),
+      validate: () => {
+        // The ingress proxy routes itself and reaches the pods through ztunnel, which (under a
+        // waypoint-attached AuthorizationPolicy) admits only the waypoint: edge requests would be denied.
+        const locked = this.waypoint.name !== undefined && app.authorizations.find((a) => !a.denyAll && a.namespace === ingress.namespace
+          && (a.serviceName === undefined || a.serviceName === ingress.serviceName));
+        return locked ? [`IstioAmbient IngressDeniedByZtunnel: ${propError(ingress.kind, ingress.path, 'service', ingress.serviceName,
+          `is protected by AuthorizationPolicy '${locked.path}', whose ztunnel policy admits only the waypoint, but ${this.name}'s ingress proxy sends edge requests to the pods directly: every one would be denied`,
+          'expose a service without an AuthorizationPolicy under ambient, or use the Istio sidecar backend for this namespace').message}`] : [];
+      },
+    };
   }
 
   /**

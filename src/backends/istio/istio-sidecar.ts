@@ -11,7 +11,10 @@ import type { AuthorizationModel } from '../../models/authorization';
 import type { MtlsPolicyModel } from '../../models/mtls';
 import type { MonitorModel, ScrapeEndpointModel, SloModel, TelemetryModel } from '../../models/observability';
 import type { ProtocolModel, ServiceModel } from '../../models/service';
-import { ISTIO_SIDECAR_GATEWAY_API } from '../gateway-api';
+import { createGatewayApiGateway, ISTIO_SIDECAR_GATEWAY_API } from '../gateway-api';
+import { createIstioGateway } from './ingress-gateway';
+import type { IngressModel } from '../../models/ingress';
+import { refuseGatewayProp } from '../../models/ingress';
 import { createMonitor } from '../prometheus/monitor';
 import { createPrometheusRule } from '../prometheus/slo-rule';
 import { createAuthorizationPolicy } from '../istio-common/authorization-policy';
@@ -120,6 +123,19 @@ export class IstioSidecar implements IMeshBackend {
 
   public renderAuthorization(scope: Construct, policy: AuthorizationModel, app: AppModel): IRendering {
     return { resource: createAuthorizationPolicy(scope, policy), validate: () => identitiesWithoutMtls(app, policy) };
+  }
+
+  /**
+   * VirtualService routing: an Istio Gateway on the ingress gateway pods (`gatewaySelector`);
+   * Gateway API routing: a Gateway API Gateway of class `gatewayClassName` (default `istio`).
+   */
+  public renderIngress(scope: Construct, ingress: IngressModel): IRendering {
+    if (this.routing === IstioRouting.GATEWAY_API) {
+      refuseGatewayProp(ingress, 'gatewaySelector', this.name);
+      return { resource: createGatewayApiGateway(scope, ingress, ingress.gatewayClassName ?? 'istio') };
+    }
+    refuseGatewayProp(ingress, 'gatewayClassName', this.name);
+    return { resource: createIstioGateway(scope, ingress) };
   }
 
   /** A RequestAuthentication with the service's `app` selector, enforced by its sidecars. */

@@ -12,6 +12,8 @@ import type { AppModel } from '../../models/app';
 import type { AuthorizationModel } from '../../models/authorization';
 import type { MtlsPolicyModel } from '../../models/mtls';
 import type { RequestAuthenticationModel } from '../../models/request-authentication';
+import { IngressModel, refuseGatewayProp } from '../../models/ingress';
+import { createGatewayApiGateway } from '../gateway-api';
 import type { MonitorModel, ScrapeEndpointModel, SloModel, TelemetryModel } from '../../models/observability';
 import type { ProtocolModel, ServiceModel } from '../../models/service';
 import { createMonitor } from '../prometheus/monitor';
@@ -177,6 +179,19 @@ export class Linkerd implements IMeshBackend {
 
   public renderSlo(scope: Construct, slo: SloModel): IRendering {
     return { resource: createPrometheusRule(scope, slo) };
+  }
+
+  /**
+   * Linkerd has no ingress of its own: a Gateway API Gateway for the ingress controller the user
+   * names (`gatewayClassName` required), meshed by Linkerd like any workload.
+   */
+  public renderIngress(scope: Construct, ingress: IngressModel): IRendering {
+    refuseGatewayProp(ingress, 'gatewaySelector', this.name);
+    if (ingress.gatewayClassName === undefined) {
+      throw propError(ingress.kind, ingress.path, 'gatewayClassName', undefined, 'is required under Linkerd, which has no ingress of its own (any Gateway API ingress controller works with it)',
+        'name the GatewayClass of your ingress controller, e.g. gatewayClassName: \'envoy-gateway\' or \'istio\'');
+    }
+    return { resource: createGatewayApiGateway(scope, ingress, ingress.gatewayClassName) };
   }
 
   /** Refused: Linkerd has no end-user (JWT) authentication. */
