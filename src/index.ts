@@ -43,6 +43,10 @@ export type {
 // Ingress and egress
 export { MeshIngress } from './edge/ingress';
 export type { MeshIngressProps } from './edge/ingress';
+export { ExternalProtocol, ExternalResolution, ExternalService } from './edge/external-service';
+export type { ExternalPort, ExternalServiceProps } from './edge/external-service';
+export { MeshEgress } from './edge/egress';
+export type { MeshEgressProps } from './edge/egress';
 
 // Observability
 export { MetricsEndpoint } from './observability/metrics';

@@ -22,6 +22,8 @@ import { analyzeTelemetry, telemetryProviders } from '../istio-common/telemetry'
 import { renderAmbientAuthorization, targetRefs } from './authorization';
 import { createRequestAuthentication } from '../istio-common/request-authentication';
 import { createGatewayApiGateway } from '../gateway-api';
+import { createServiceEntry } from '../istio-common/service-entry';
+import type { EgressModel, ExternalServiceModel } from '../../models/egress';
 import { IngressModel, refuseGatewayProp } from '../../models/ingress';
 import type { RequestAuthenticationModel } from '../../models/request-authentication';
 import { ambientMtlsProblems } from './mtls';
@@ -169,6 +171,23 @@ export class IstioAmbient implements IMeshBackend {
           'expose a service without an AuthorizationPolicy under ambient, or use the Istio sidecar backend for this namespace').message}`] : [];
       },
     };
+  }
+
+  /** A ServiceEntry (ztunnel reaches it); timeouts and retries need a waypoint for the ServiceEntry, which this backend does not render: refused. */
+  public renderExternalService(scope: Construct, svc: ExternalServiceModel): IRendering {
+    if (svc.timeoutMs !== undefined || svc.retries) {
+      throw propError(svc.kind, svc.path, svc.timeoutMs !== undefined ? 'timeout' : 'retries', svc.timeoutMs !== undefined ? `${svc.timeoutMs}ms` : svc.retries,
+        `can't be applied by ${this.name}: ztunnel is L4 only, and HTTP policies toward a ServiceEntry need a waypoint bound to it (istio.io/use-waypoint), which this package does not render`,
+        'drop timeout and retries (set them in the client), or use the Istio sidecar backend');
+    }
+    return { resource: createServiceEntry(scope, svc) };
+  }
+
+  /** Refused: ambient pods have no sidecar to read a Sidecar resource. */
+  public renderEgress(_scope: Construct, egress: EgressModel): IRendering {
+    throw propError(egress.kind, egress.path, 'destinations', egress.destinations,
+      `can't be enforced by ${this.name}: the Sidecar resource (egress hosts, REGISTRY_ONLY) configures sidecars, and ambient pods have none`,
+      'restrict egress with an egress gateway or a NetworkPolicy, or use the Istio sidecar backend for this namespace');
   }
 
   /**

@@ -13,6 +13,9 @@ import type { MonitorModel, ScrapeEndpointModel, SloModel, TelemetryModel } from
 import type { ProtocolModel, ServiceModel } from '../../models/service';
 import { createGatewayApiGateway, ISTIO_SIDECAR_GATEWAY_API } from '../gateway-api';
 import { createIstioGateway } from './ingress-gateway';
+import { createEgressSidecar } from './egress-sidecar';
+import { createExternalRoutes, createServiceEntry } from '../istio-common/service-entry';
+import type { EgressModel, ExternalServiceModel } from '../../models/egress';
 import type { IngressModel } from '../../models/ingress';
 import { refuseGatewayProp } from '../../models/ingress';
 import { createMonitor } from '../prometheus/monitor';
@@ -136,6 +139,18 @@ export class IstioSidecar implements IMeshBackend {
     }
     refuseGatewayProp(ingress, 'gatewayClassName', this.name);
     return { resource: createIstioGateway(scope, ingress) };
+  }
+
+  /** A ServiceEntry, and a VirtualService per host for timeouts/retries. */
+  public renderExternalService(scope: Construct, svc: ExternalServiceModel): IRendering {
+    const resource = createServiceEntry(scope, svc);
+    createExternalRoutes(scope, svc);
+    return { resource };
+  }
+
+  /** The namespace's default Sidecar: the declared egress hosts, REGISTRY_ONLY. */
+  public renderEgress(scope: Construct, egress: EgressModel): IRendering {
+    return { resource: createEgressSidecar(scope, egress) };
   }
 
   /** A RequestAuthentication with the service's `app` selector, enforced by its sidecars. */

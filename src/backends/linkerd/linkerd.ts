@@ -13,6 +13,7 @@ import type { AuthorizationModel } from '../../models/authorization';
 import type { MtlsPolicyModel } from '../../models/mtls';
 import type { RequestAuthenticationModel } from '../../models/request-authentication';
 import { IngressModel, refuseGatewayProp } from '../../models/ingress';
+import type { EgressModel, ExternalServiceModel } from '../../models/egress';
 import { createGatewayApiGateway } from '../gateway-api';
 import type { MonitorModel, ScrapeEndpointModel, SloModel, TelemetryModel } from '../../models/observability';
 import type { ProtocolModel, ServiceModel } from '../../models/service';
@@ -192,6 +193,20 @@ export class Linkerd implements IMeshBackend {
         'name the GatewayClass of your ingress controller, e.g. gatewayClassName: \'envoy-gateway\' or \'istio\'');
     }
     return { resource: createGatewayApiGateway(scope, ingress, ingress.gatewayClassName) };
+  }
+
+  /** Refused: Linkerd has no registry of external services (it proxies egress as opaque destinations). */
+  public renderExternalService(_scope: Construct, svc: ExternalServiceModel): IRendering {
+    throw propError(svc.kind, svc.path, 'hosts', svc.hosts,
+      'Linkerd cannot express: Linkerd has no ServiceEntry (external hosts are called directly, with no per-host ports, resolution, timeouts or retries)',
+      'remove the ExternalService under Linkerd and set timeouts/retries in the client');
+  }
+
+  /** Refused: the package renders no Linkerd egress restriction. */
+  public renderEgress(_scope: Construct, egress: EgressModel): IRendering {
+    throw propError(egress.kind, egress.path, 'destinations', egress.destinations,
+      'Linkerd cannot express: the Istio Sidecar egress-hosts / REGISTRY_ONLY restriction (Linkerd\'s EgressNetwork is not in the vendored policy CRDs)',
+      'restrict egress with a NetworkPolicy, or render this namespace with the Istio sidecar backend');
   }
 
   /** Refused: Linkerd has no end-user (JWT) authentication. */
