@@ -174,6 +174,12 @@ function conflictingHosts(app: AppModel, model: IngressModel): string[] {
 /** Edge traffic needs a route in the ingress's namespace: a TrafficSplit there, or the service's default route. */
 function unrouted(app: AppModel, model: IngressModel, service: MeshService): string[] {
   const routings = app.routingsByHost().get(`${model.serviceName}.${model.serviceNamespace ?? 'default'}`) ?? [];
+  const elsewhere = routings.find((r) => (r.namespace ?? '') !== (model.namespace ?? ''));
+  if (elsewhere) {
+    return [propError(INGRESS_KIND, model.path, 'service', model.serviceName,
+      `is routed by '${elsewhere.path}' in namespace ${show(elsewhere.namespace)}, whose route can't bind to this ingress's gateway in ${show(model.namespace)}: edge requests would follow no rule`,
+      'create the TrafficSplit in the chart of the service and its MeshIngress').message];
+  }
   if (routings.length > 0 || service.node.tryFindChild('DefaultRoute')) return [];
   return [propError(INGRESS_KIND, model.path, 'service', model.serviceName,
     'has no route the gateway could bind to: no TrafficSplit routes it and its routeToDefaultVersion is false, so edge requests would get 404',

@@ -153,6 +153,15 @@ describe('MeshIngress: fails when', () => {
       + 'Fix: route the service with a TrafficSplit, or drop routeToDefaultVersion: false on \'c/quiet\'.');
   });
 
+  test('the service is routed by a TrafficSplit of another namespace, whose route can\'t bind to the gateway', () => {
+    const { c, frontend } = shop();
+    const ops = new Chart(c.node.scope as any, 'ops', { namespace: 'ops', disableResourceNameHashes: true });
+    new TrafficSplit(ops, 'split', { service: frontend, defaultRoute: { destinations: [{ version: 'v1' }] } });
+    new MeshIngress(c, 'edge', { service: frontend, hosts: ['shop.example.com'], tlsSecret: TLS });
+    expect(() => Testing.synth(c)).toThrow('MeshIngress \'c/edge\': prop \'service\' is "frontend", which is routed by \'ops/split\' in namespace "ops", whose route can\'t bind to this ingress\'s gateway in "shop": edge requests would follow no rule. '
+      + 'Fix: create the TrafficSplit in the chart of the service and its MeshIngress.');
+  });
+
   test('a backend can\'t honour a gateway prop', () => {
     const vs = shop();
     expect(() => new MeshIngress(vs.c, 'i', { service: vs.frontend, hosts: ['shop.example.com'], tlsSecret: TLS, gatewayClassName: 'istio' })).toThrow(
