@@ -8,7 +8,7 @@ import type { IMeshBackend, IRendering } from '../mesh/backend';
 import { Mesh } from '../mesh/mesh';
 import { IMeshService, MeshService } from '../mesh-service';
 import type { AppModel } from '../models/app';
-import { DEFAULT_GATEWAY_SELECTOR, hostsOverlap, INGRESS_KIND, IngressModel, requireExternalHost } from '../models/ingress';
+import { DEFAULT_GATEWAY_SELECTOR, firstOverlap, hostsOverlap, INGRESS_KIND, IngressModel, requireExternalHost } from '../models/ingress';
 import { isLabelKey, isLabelValue, PropRef, requireDns1123Label, requirePort } from '../names';
 import { MeshProtocol } from '../service-ports';
 import { keepJsonPatchesUnder } from '../api-object-patches';
@@ -156,18 +156,14 @@ function requireDns1123Subdomain(ref: PropRef, value: string): string {
 
 /** Two ingresses for one external host: their gateways and routes conflict (IST0109-style, and Gateway API listener conflicts). */
 function conflictingHosts(app: AppModel, model: IngressModel): string[] {
-  const all = app.list<IngressModel>(INGRESS_KIND);
   const out: string[] = [];
-  for (const other of all) {
-    if (other === model) break;
-    model.hosts.forEach((h, i) => {
-      const clash = other.hosts.find((o) => hostsOverlap(o, h));
-      if (clash === undefined) return;
-      out.push(`IST0109 ConflictingMeshGatewayVirtualServiceHosts: ${propError(INGRESS_KIND, model.path, `hosts[${i}]`, h,
-        `is also exposed by '${other.path}' (host ${JSON.stringify(clash)}, service ${JSON.stringify(other.serviceName)}): two gateways and routes for one host conflict, and which one answers is undefined`,
-        `expose the host from one MeshIngress only (list several services' routes under distinct hosts)`).message}`);
-    });
-  }
+  model.hosts.forEach((h, i) => {
+    const first = firstOverlap(app, h);
+    if (!first || first.ingress === model) return;
+    out.push(`IST0109 ConflictingMeshGatewayVirtualServiceHosts: ${propError(INGRESS_KIND, model.path, `hosts[${i}]`, h,
+      `is also exposed by '${first.ingress.path}' (host ${JSON.stringify(first.host)}, service ${JSON.stringify(first.ingress.serviceName)}): two gateways and routes for one host conflict, and which one answers is undefined`,
+      'expose the host from one MeshIngress only (list several services\' routes under distinct hosts)').message}`);
+  });
   return out;
 }
 

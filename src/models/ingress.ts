@@ -3,7 +3,7 @@
 // (`edgesOf`) so a TrafficSplit's rules apply to edge traffic too.
 import { propError } from '../errors';
 import type { PropRef } from '../names';
-import type { AppModel } from './app';
+import { AppModel, groupBy } from './app';
 
 /** A MeshIngress as plain data. @internal */
 export interface IngressModel {
@@ -45,9 +45,51 @@ export const INGRESS_KIND = 'MeshIngress';
  * @internal
  */
 export function edgesOf(app: AppModel, serviceName: string, serviceNamespace: string | undefined, routingNamespace: string | undefined): EdgeModel[] {
-  return app.list<IngressModel>(INGRESS_KIND)
-    .filter((i) => i.serviceName === serviceName && (i.serviceNamespace ?? '') === (serviceNamespace ?? '') && (i.namespace ?? '') === (routingNamespace ?? ''))
+  const byService = app.derived('ingresses-by-service', (a) => groupBy(a.list<IngressModel>(INGRESS_KIND), (i) => `${i.serviceNamespace ?? ''}|${i.serviceName}`));
+  return (byService.get(`${serviceNamespace ?? ''}|${serviceName}`) ?? [])
+    .filter((i) => (i.namespace ?? '') === (routingNamespace ?? ''))
     .map((i) => ({ gateway: i.name, hosts: i.hosts, path: i.path }));
+}
+
+/** An ingress claiming a host, with its declaration index. @internal */
+export interface HostClaim {
+  readonly ingress: IngressModel;
+  readonly index: number;
+  readonly host: string;
+}
+
+/**
+ * Host conflicts in O(labels) per host rather than comparing every pair of ingresses: the first
+ * claim of each host as written, and of each proper suffix of a host (what a wildcard `*.<suffix>`
+ * covers).
+ * @internal
+ */
+export function hostClaims(app: AppModel): { readonly byHost: Map<string, HostClaim>; readonly bySuffix: Map<string, HostClaim> } {
+  return app.derived('ingress-host-claims', (a) => {
+    const byHost = new Map<string, HostClaim>();
+    const bySuffix = new Map<string, HostClaim>();
+    a.list<IngressModel>(INGRESS_KIND).forEach((ingress, index) => {
+      for (const host of ingress.hosts) {
+        if (!byHost.has(host)) byHost.set(host, { ingress, index, host });
+        const labels = host.split('.');
+        for (let k = 1; k < labels.length; k++) {
+          const suffix = labels.slice(k).join('.');
+          if (!bySuffix.has(suffix)) bySuffix.set(suffix, { ingress, index, host });
+        }
+      }
+    });
+    return { byHost, bySuffix };
+  });
+}
+
+/** The earliest claim overlapping `host`: the host itself, a wildcard covering it, or (for a wildcard) a host it covers. @internal */
+export function firstOverlap(app: AppModel, host: string): HostClaim | undefined {
+  const { byHost, bySuffix } = hostClaims(app);
+  const labels = host.split('.');
+  const found: Array<HostClaim | undefined> = [byHost.get(host)];
+  for (let k = host.startsWith('*.') ? 2 : 1; k < labels.length; k++) found.push(byHost.get(`*.${labels.slice(k).join('.')}`));
+  if (host.startsWith('*.')) found.push(bySuffix.get(host.slice(2)));
+  return found.filter((c): c is HostClaim => c !== undefined).sort((a, b) => a.index - b.index)[0];
 }
 
 const LABEL = /^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/;

@@ -138,6 +138,14 @@ describe('MeshIngress: fails when', () => {
     new MeshIngress(c, 'api-ingress', { service: api, hosts: ['api.example.com'], tlsSecret: TLS });
     expect(() => Testing.synth(c)).toThrow('IST0109 ConflictingMeshGatewayVirtualServiceHosts: MeshIngress \'c/api-ingress\': prop \'hosts[0]\' is "api.example.com", which is also exposed by \'c/web\' (host "*.example.com", service "frontend"): '
       + 'two gateways and routes for one host conflict, and which one answers is undefined. Fix: expose the host from one MeshIngress only (list several services\' routes under distinct hosts).');
+    // A wildcard declared after the hosts it covers is reported too; unrelated hosts are not.
+    const later = shop();
+    const web = new MeshService(later.c, 'web', { versions: [versions[0]] });
+    new MeshIngress(later.c, 'api', { service: later.frontend, hosts: ['api.example.com', 'shop.example.org'], tlsSecret: TLS });
+    new MeshIngress(later.c, 'web-ingress', { service: web, hosts: ['www.example.net', '*.example.com'], tlsSecret: TLS });
+    const errors = () => { try { Testing.synth(later.c); return ''; } catch (e) { return (e as Error).message; } };
+    expect(errors()).toMatch(/MeshIngress 'c\/web-ingress': prop 'hosts\[1\]' is "\*\.example\.com", which is also exposed by 'c\/api' \(host "api\.example\.com", service "frontend"\)/);
+    expect(errors()).not.toMatch(/www\.example\.net|MeshIngress 'c\/api': prop 'hosts/);
   });
 
   test('the service is in another namespace, is TCP, or has no route', () => {
