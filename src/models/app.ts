@@ -3,7 +3,6 @@
 // app is built; analysis runs after), so every check is linear in the app's size.
 import type { AuthorizationModel } from './authorization';
 import { MtlsIndex, MtlsPolicyModel } from './mtls';
-import type { RoutingModel } from './routing';
 import type { ServiceModel } from './service';
 
 /** A routing object of the app, for conflict checks (one per TrafficSplit). @internal */
@@ -14,8 +13,19 @@ export interface RoutingEntry {
   readonly host: string;
   /** The backend that renders it (its `id`). */
   readonly backend: string;
-  /** Its routing model (rules added later included), for analysis across constructs. */
-  readonly model?: () => RoutingModel;
+  /** Namespace of the routing object. @default - the chart has none */
+  readonly namespace?: string;
+  /**
+   * Its rules and their weighted destinations (rules added later included), for analysis across
+   * constructs — the part of the RoutingModel they read (structural: models/routing imports this file).
+   */
+  readonly model?: () => { readonly rules: ReadonlyArray<RoutedRule> };
+}
+
+/** A rule of a routing entry, as cross-construct analysis reads it. @internal */
+export interface RoutedRule {
+  readonly prop: string;
+  readonly destinations: ReadonlyArray<{ readonly version: string; readonly weight?: number }>;
 }
 
 /** Which backend renders which construct, for the "one backend per namespace" check. @internal */
