@@ -96,10 +96,8 @@ export interface MeshServiceProps {
    */
   readonly tls?: DestinationTls;
   /**
-   * Connection pool limits, outlier detection (circuit breaking) and load balancing toward the
-   * service; a version's `resilience` replaces it group by group. Istio: the DestinationRule's
-   * `trafficPolicy` (subset-level or per-version-host overrides); Linkerd: failure-accrual
-   * annotations on the Service (only consecutive-failure circuit breaking; the rest is refused).
+   * Connection pool limits, outlier detection (circuit breaking) and load balancing; a version's
+   * `resilience` replaces it group by group. See README "Resilience" for each data plane.
    * @default - none: the data plane's defaults
    * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#TrafficPolicy
    * @see https://linkerd.io/2-edge/reference/circuit-breaking/
@@ -393,10 +391,8 @@ export class MeshService extends Construct implements IMeshService {
     }, options);
     this._deployments.set(options.name, deployment);
     // With an autoscaler, the fewest pods it keeps: what routing analysis must assume.
-    const version = {
-      name: options.name, replicas: options.autoscaling ? (options.autoscaling.minReplicas ?? 2) : (options.replicas ?? 2), image: options.image,
-      resilience: resolveResilience({ ...ref, prop: `${prop}.resilience` }, options.resilience, this.protocol === MeshProtocol.TCP), prop,
-    };
+    const resilience = resolveResilience({ ...ref, prop: `${prop}.resilience` }, options.resilience, this.protocol === MeshProtocol.TCP);
+    const version = { name: options.name, replicas: options.autoscaling ? (options.autoscaling.minReplicas ?? 2) : (options.replicas ?? 2), image: options.image, resilience, prop };
     this.model.versions.push(version);
     if (this.backend.workload.versionServices) {
       const name = versionObjectName(this.serviceName, options.name);
