@@ -86,3 +86,12 @@ describe('JavaScript callers get prop errors, not TypeErrors', () => {
     expect(() => build(c)).toThrow(message);
   });
 });
+
+describe('error format', () => {
+  test.each(gatewayBackends)('fails naming the prop when a timeout is beyond Gateway API durations (%s)', (name, backend) => {
+    const c = chart(appFor(backend()), 'shop');
+    const s = new MeshService(c, 'users', { versions: [v('v1')] });
+    expect(() => new TrafficSplit(c, 'r', { service: s, defaultRoute: { destinations: [{ version: 'v1' }], timeout: Duration.hours(200000) } }))
+      .toThrow(`TrafficSplit 'shop/r': prop 'defaultRoute.timeout' is "720000000000ms", which ${name} cannot express: Gateway API durations are at most 99999h`);
+  });
+});
