@@ -8,7 +8,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { RE2JS } from 're2js';
+import { RE2JS } from '@bufbuild/re2';
 import { K8S_DEFINITIONS_FILE, vendoredCrdFiles } from './schemas';
 
 /** Bump when the layout of cached files changes. */
