@@ -12,7 +12,7 @@ module.exports = {
   // (.validation/cache, see test/validation-hook.ts) is shared by the workers.
   maxWorkers: 2,
   // Every synthesized chart is validated against the schemas (test/validation-hook.ts).
-  setupFilesAfterEnv: ['<rootDir>/test/setup/validate-synth.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/setup/validate-synth.ts', '<rootDir>/test/setup/emit-identity.ts'],
   globalSetup: '<rootDir>/test/setup/global-setup.js',
   globalTeardown: '<rootDir>/test/setup/global-teardown.js',
 };

@@ -242,7 +242,7 @@ export class MeshService extends Construct implements IMeshService {
 
   /** Number of pods of `version` (its Deployment's replicas), or undefined if it is not declared. */
   public replicas(version: string): number | undefined {
-    return this._deployments.get(version)?.replicas;
+    return this.model.versions.find((v) => v.name === version)?.replicas;
   }
 
   /** Every version's Deployment, in declaration order. */
@@ -359,7 +359,8 @@ export class MeshService extends Construct implements IMeshService {
       ...this.probes,
     }, options);
     this._deployments.set(options.name, deployment);
-    const version = { name: options.name, replicas: deployment.replicas ?? 0, image: options.image };
+    // With an autoscaler, the fewest pods it keeps: what routing analysis must assume.
+    const version = { name: options.name, replicas: options.autoscaling ? (options.autoscaling.minReplicas ?? 2) : (options.replicas ?? 2), image: options.image };
     this.model.versions.push(version);
     if (this.backend.workload.versionServices) {
       const name = versionObjectName(this.serviceName, options.name);

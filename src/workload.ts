@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { withoutApiDefaults } from './api-defaults';
+import { createAutoscaler, createDisruptionBudget, resolveAutoscaling, VersionAutoscaling, VersionDisruptionBudget } from './availability';
 import { propError } from './errors';
 import { podLabels, versionSelector } from './models/service';
 import { PropRef, requireDns1123Label, requireNonNegativeInteger } from './names';
@@ -50,6 +51,16 @@ export interface MeshServiceVersionOptions {
    */
   readonly args?: string[];
   /**
+   * Scale this version with a HorizontalPodAutoscaler (autoscaling/v2) instead of a fixed `replicas`.
+   * @default - no autoscaler: `replicas` pods
+   */
+  readonly autoscaling?: VersionAutoscaling;
+  /**
+   * A PodDisruptionBudget for this version's pods.
+   * @default - none
+   */
+  readonly disruptionBudget?: VersionDisruptionBudget;
+  /**
    * Overrides of the pods' security settings (UID/GID, writable paths, capabilities, …).
    * @default - the Pod Security Standards "restricted" profile, read-only root filesystem, no token
    */
@@ -85,7 +96,8 @@ export function createVersionDeployment(scope: Construct, ref: PropRef, ctx: Wor
     throw propError(ref.construct, ref.path, `${ref.prop}.image`, v.image, 'is not a container image reference',
       'give a non-empty image without spaces, e.g. "ghcr.io/acme/users:1.4.2"');
   }
-  const replicas = v.replicas === undefined ? 2 : requireNonNegativeInteger({ ...ref, prop: `${ref.prop}.replicas` }, v.replicas);
+  const replicas = v.replicas === undefined ? undefined : requireNonNegativeInteger({ ...ref, prop: `${ref.prop}.replicas` }, v.replicas);
+  const autoscaling = resolveAutoscaling(ref, v.autoscaling, replicas);
   for (const key of Object.keys(v.env ?? {})) {
     if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(key)) {
       throw propError(ref.construct, ref.path, `${ref.prop}.env`, key, 'is not a valid environment variable name',
@@ -138,6 +150,11 @@ export function createVersionDeployment(scope: Construct, ref: PropRef, ctx: Wor
     // `connections`/NetworkPolicy helpers do, so they are not used with MeshService pods.)
     JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'),
   );
+  // With replicas unset, cdk8s-plus writes its default (2) unless an autoscaler targets the Deployment.
+  if (autoscaling) createAutoscaler(scope, `Autoscaler-${name}`, ctx.serviceName, name, deployment, autoscaling);
+  if (v.disruptionBudget !== undefined) {
+    createDisruptionBudget(scope, `DisruptionBudget-${name}`, ref, ctx.serviceName, name, autoscaling?.minReplicas ?? replicas ?? 2, v.disruptionBudget);
+  }
   return deployment;
 }
 

@@ -41,7 +41,7 @@ const match = fc.record({
   queryParams: rarely(fc.dictionary(mostly(fc.constant('beta'), fc.constant('')), stringMatch, { maxKeys: 1 })),
 }, { requiredKeys: [] });
 /** 1–3 distinct versions with percentages summing to 100 — or, sometimes, a broken weight list. */
-const destinations = mostly(
+const destinations = mostly<{ version: string; weight?: Weight }[]>(
   fc.tuple(fc.subarray(['v1', 'v2', 'v3'], { minLength: 1 }), fc.integer({ min: 0, max: 100 })).map(([vs, cut]) => vs.map((version, i) => ({
     version,
     weight: vs.length === 1 ? undefined : Weight.percent(i === 0 ? cut : i === 1 ? 100 - cut : 0),
@@ -75,8 +75,8 @@ const service = fc.record({
   routing: fc.option(fc.record({ rules: fc.array(rule, { maxLength: 3 }), defaultRoute: routeOptions }), { nil: undefined }),
   mtls: rarely(fc.constantFrom(MtlsMode.STRICT, MtlsMode.PERMISSIVE, MtlsMode.DISABLE, MtlsMode.UNSET)),
   authz: rarely(fc.record({
-    methods: fc.option(mostly(fc.constant(['GET']), fc.constantFrom(['get'], [])), { nil: undefined }),
-    paths: fc.option(mostly(fc.constantFrom(['/api/*'], ['/a/{*}/b']), fc.constant(['api'])), { nil: undefined }),
+    methods: fc.option(mostly<string[]>(fc.constant(['GET']), fc.constantFrom(['get'], [])), { nil: undefined }),
+    paths: fc.option(mostly<string[]>(fc.constantFrom(['/api/*'], ['/a/{*}/b']), fc.constant(['api'])), { nil: undefined }),
     fromSelf: fc.boolean(),
   }), 2),
   monitor: rarely(mostly(fc.constant(ScrapeTarget.ISTIO_MERGED), fc.constant(ScrapeTarget.APPLICATION)), 2),

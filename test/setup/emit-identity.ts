@@ -1,0 +1,47 @@
+// jest setupFilesAfterEnv: every chart any test synthesizes (Testing.synth, chart.toJson,
+// app.synth and synthAtomically all go through Chart.prototype.toJson) is serialized by both the
+// fast emitter (src/emit/yaml.ts) and cdk8s's own `Yaml.stringify`; any byte of difference fails
+// the test that synthesized the chart. Chains with the validation hook (test/validation-hook.ts).
+import { Chart, Yaml } from 'cdk8s';
+import { stringifyDocuments } from '../../src/emit/yaml';
+
+/** What the hook compared in this test file (each jest test file has its own module registry). */
+export const emitIdentityStats = { charts: 0, documents: 0, bytes: 0, fallbacks: [] as string[] };
+
+/**
+ * Serializes `objects` with `emit` and with cdk8s's `Yaml.stringify`; throws naming the chart and
+ * the first differing line when the texts differ.
+ */
+export function assertSameYaml(where: string, objects: unknown[], emit: (docs: unknown[]) => string = fastEmit): void {
+  const expected = Yaml.stringify(...objects);
+  const actual = emit(objects);
+  emitIdentityStats.charts++;
+  emitIdentityStats.documents += objects.length;
+  emitIdentityStats.bytes += expected.length;
+  if (actual === expected) return;
+  const a = actual.split('\n');
+  const e = expected.split('\n');
+  let line = 0;
+  while (line < a.length && a[line] === e[line]) line++;
+  throw new Error(`fast YAML emitter differs from cdk8s's Yaml.stringify for chart '${where}' at line ${line + 1}:\n`
+    + `  cdk8s: ${JSON.stringify(e[line])}\n  fast:  ${JSON.stringify(a[line])}\n`
+    + 'Fix src/emit/ (or make the value fall back to cdk8s\'s emitter).');
+}
+
+function fastEmit(docs: unknown[]): string {
+  return stringifyDocuments(docs, { onFallback: (reason) => emitIdentityStats.fallbacks.push(reason) });
+}
+
+function install(): void {
+  const previous = Chart.prototype.toJson;
+  if ((previous as any).__meshEmitChecked) return;
+  const wrapped = function (this: Chart): any[] {
+    const objects = previous.call(this);
+    assertSameYaml(this.node.path, objects);
+    return objects;
+  };
+  (wrapped as any).__meshEmitChecked = true;
+  Chart.prototype.toJson = wrapped;
+}
+
+install();
