@@ -61,6 +61,7 @@ export {
   assertValidManifests, formatValidationErrors, ManifestValidation, ManifestValidator, validateChart, validateManifests,
 } from './validation/validator';
 export type { ManifestValidatorOptions, ValidationError, ValidationResult } from './validation/validator';
+export { DEFAULT_KUBERNETES_VERSION, KubernetesVersion } from './validation/kubernetes-version';
 
 // Change review (`cdk8s-mesh review`): the manifest interpreter and reviewer, as a library
 export * as review from './review';
