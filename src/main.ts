@@ -3,6 +3,7 @@
 import { IstioRouting, IstioSidecar, Mesh } from './index';
 import { MeshDemoChart } from './example';
 import { synthRenderings } from './renderings';
+import { printSynthReport } from './synth-report';
 
 synthRenderings({
   // Istio sidecar mode, VirtualService + DestinationRule subsets (the default backend).
@@ -15,3 +16,4 @@ synthRenderings({
     new MeshDemoChart(app);
   },
 });
+printSynthReport();
