@@ -72,6 +72,11 @@ export class HealthProbe {
    * Checks the probe and renders it for `defaultPort`; undefined for `none()`.
    * @internal
    */
+  /** The path and port of an HTTP GET probe (call after `_toProbe` validated it); undefined otherwise. @internal */
+  public _httpGet(defaultPort: number): { path: string; port: number } | undefined {
+    return this.kind === 'http' ? { path: this.path!, port: this.options.port ?? defaultPort } : undefined;
+  }
+
   public _toProbe(ref: PropRef, defaultPort: number): kplus.Probe | undefined {
     if (this.kind === 'none') return undefined;
     const sub = (prop: string): PropRef => ({ ...ref, prop: `${ref.prop}.${prop}` });

@@ -4,10 +4,16 @@
 // Choosing a data plane
 export { Mesh } from './mesh/mesh';
 export type {
-  IMeshBackend, IRendering, IRoutingRendering, IServiceRendering, NamespaceMetadata, NamespaceModel, RoutingInput, WorkloadDialect,
+  IAuthorizationRendering, IMeshBackend, IRendering, IRoutingRendering, IServiceRendering, NamespaceMetadata, NamespaceModel, RoutingInput, WorkloadDialect,
 } from './mesh/backend';
 export { IstioRouting, IstioSidecar } from './backends/istio/istio-sidecar';
 export type { IstioSidecarProps } from './backends/istio/istio-sidecar';
+export { ISTIO_SAMPLE_PROMETHEUS, IstioAmbient } from './backends/istio-ambient/istio-ambient';
+export type { IstioAmbientProps, ScraperIdentity } from './backends/istio-ambient/istio-ambient';
+export { Waypoint } from './backends/istio-ambient/waypoint';
+export type { WaypointOptions } from './backends/istio-ambient/waypoint';
+export { Linkerd } from './backends/linkerd';
+export type { LinkerdProps } from './backends/linkerd';
 export { ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT } from './backends/istio/metrics-merge';
 export { MONITOR_POD_TARGET_LABELS } from './backends/prometheus/monitor';
 

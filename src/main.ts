@@ -1,6 +1,6 @@
 // The example app that `npm run synth` and `cdk8s synth` run: the seed scenario, once per
 // rendering, each in its own folder under dist/ (one GitOps Application per folder).
-import { IstioRouting, IstioSidecar, Mesh } from './index';
+import { IstioAmbient, IstioRouting, IstioSidecar, Linkerd, Mesh } from './index';
 import { MeshDemoChart } from './example';
 import { synthRenderings } from './renderings';
 import { printSynthReport } from './synth-report';
@@ -13,6 +13,17 @@ synthRenderings({
   // Istio sidecar mode routing with Gateway API HTTPRoute (GAMMA) over per-version Services.
   'istio-sidecar-gateway-api': (app) => {
     Mesh.use(app, new IstioSidecar({ routing: IstioRouting.GATEWAY_API }));
+    new MeshDemoChart(app);
+  },
+  // Istio ambient mode: ztunnel + a waypoint per namespace, HTTPRoute routing, targetRefs policies.
+  'istio-ambient': (app) => {
+    Mesh.use(app, new IstioAmbient());
+    new MeshDemoChart(app);
+  },
+  // Linkerd: namespace annotations, per-version Services + HTTPRoute, Server + MeshTLSAuthentication
+  // + AuthorizationPolicy, the probe and scrape routes the allow-list needs.
+  'linkerd': (app) => {
+    Mesh.use(app, new Linkerd());
     new MeshDemoChart(app);
   },
 });

@@ -187,11 +187,17 @@ export class MeshService extends Construct implements IMeshService {
     this.metrics = (props.metrics ?? (grpc ? MetricsEndpoint.none() : MetricsEndpoint.http()))._resolve(ref('metrics'), this.port);
     this.tls = props.tls;
     this.tls?._validate(ref('tls'));
-    this.probes = {
-      liveness: (props.liveness ?? (grpc ? HealthProbe.tcp() : HealthProbe.httpGet('/health')))._toProbe(ref('liveness'), this.port),
-      readiness: (props.readiness ?? (grpc ? HealthProbe.tcp() : HealthProbe.httpGet('/ready')))._toProbe(ref('readiness'), this.port),
-      startup: (props.startup ?? HealthProbe.none())._toProbe(ref('startup'), this.port),
+    const probes = {
+      liveness: props.liveness ?? (grpc ? HealthProbe.tcp() : HealthProbe.httpGet('/health')),
+      readiness: props.readiness ?? (grpc ? HealthProbe.tcp() : HealthProbe.httpGet('/ready')),
+      startup: props.startup ?? HealthProbe.none(),
     };
+    this.probes = {
+      liveness: probes.liveness._toProbe(ref('liveness'), this.port),
+      readiness: probes.readiness._toProbe(ref('readiness'), this.port),
+      startup: probes.startup._toProbe(ref('startup'), this.port),
+    };
+    const httpProbes = Object.values(probes).map((p) => p._httpGet(this.port)).filter((p): p is { path: string; port: number } => p !== undefined);
     if (!Array.isArray(props.versions) || props.versions.length === 0) {
       throw propError(KIND, this.node.path, 'versions', props.versions, 'declares no version',
         'declare at least one version, e.g. [{ name: \'v1\', image: \'ghcr.io/acme/app:1.0.0\' }]');
@@ -212,6 +218,7 @@ export class MeshService extends Construct implements IMeshService {
       versions: [],
       metrics: this.metrics,
       tls: this.tls?._toModel(),
+      probes: httpProbes,
     };
     app.services.push(this.model);
 
@@ -329,7 +336,8 @@ export class MeshService extends Construct implements IMeshService {
       return [propError(KIND, this.node.path, 'defaultVersion', version, 'has replicas: 0, and it takes every request while no TrafficSplit routes the service: every request would fail with 503',
         'scale the default version up, name another defaultVersion, or route the service with a TrafficSplit').message];
     }
-    return [];
+    // The backend's own checks of the route (e.g. a data plane that would ignore it).
+    return this.defaultRoute.validate?.() ?? [];
   }
 
   private createService(id: string, name: string, labels: { [key: string]: string }, selector: { [key: string]: string }): kplus.Service {

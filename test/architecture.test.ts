@@ -8,7 +8,7 @@ import * as ts from 'typescript';
 const SRC = path.join(__dirname, '..', 'src');
 const ROOT = path.join(__dirname, '..');
 /** Renderer libraries every backend may use (no data plane of their own). */
-const SHARED_BACKENDS = ['gateway-api', 'prometheus'];
+const SHARED_BACKENDS = ['gateway-api', 'istio-common', 'prometheus'];
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

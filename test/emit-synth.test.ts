@@ -4,8 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Yaml, YamlOutputType } from 'cdk8s';
-import { MeshDemoChart } from '../src/example';
-import { MeshService, synthAtomically } from '../src';
+import { MeshService, PeerAuthentication, StringMatch, synthAtomically, TrafficSplit, Weight } from '../src';
 import { assertSameYaml, emitIdentityStats } from './setup/emit-identity';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'emit-synth-'));
@@ -21,9 +20,20 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
-/** Two charts, the second depending on the first (indexed file names), one object sharing a value. */
+/**
+ * Two charts, the second depending on the first (indexed file names), one object sharing a value.
+ * No Namespace object: per-resource layouts would write it after its objects, which the package
+ * refuses (src/output-layout.ts) — that is tested in output-layout.test.ts.
+ */
 function build(app: App): void {
-  const demo = new MeshDemoChart(app);
+  const demo = new Chart(app, 'mesh-demo', { namespace: 'mesh-demo', disableResourceNameHashes: true });
+  const users = new MeshService(demo, 'users', { versions: [{ name: 'v1', image: 'ghcr.io/acme/users:1' }, { name: 'v2', image: 'ghcr.io/acme/users:2' }] });
+  new TrafficSplit(demo, 'users-routing', {
+    service: users,
+    rules: [{ matches: [{ headers: { version: StringMatch.exact('v2') } }], destinations: [{ version: 'v2' }] }],
+    defaultRoute: { destinations: [{ version: 'v1', weight: Weight.percent(90) }, { version: 'v2', weight: Weight.percent(10) }] },
+  });
+  new PeerAuthentication(demo, 'mtls');
   const extra = new Chart(app, 'extra', { namespace: 'extra', disableResourceNameHashes: true });
   new MeshService(extra, 'api', { versions: [{ name: 'v1', image: 'ghcr.io/acme/api:1.0.0' }] });
   const shared = { note: 'referenced-twice' };

@@ -5,7 +5,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { AppModel } from '../models/app';
-import type { AuthorizationModel } from '../models/authorization';
+import type { AuthorizationModel, AuthorizationRuleModel } from '../models/authorization';
 import type { MtlsPolicyModel } from '../models/mtls';
 import type { MonitorModel, ScrapeEndpointModel, SloModel, TelemetryModel } from '../models/observability';
 import type { RoutingModel, RuleModel } from '../models/routing';
@@ -29,6 +29,12 @@ export interface IServiceRendering extends IRendering {
 export interface IRoutingRendering extends IRendering {
   /** Called when a rule is added (throws for rules the data plane can't express). */
   ruleAdded?(rule: RuleModel): void;
+}
+
+/** What a backend made for an AuthorizationPolicy. */
+export interface IAuthorizationRendering extends IRendering {
+  /** Called when an allow()/deny() rule is added (throws for rules the data plane can't express). */
+  ruleAdded?(rule: AuthorizationRuleModel): void;
 }
 
 /** How a data plane wants a MeshService's Kubernetes workloads written. */
@@ -78,8 +84,22 @@ export interface IMeshBackend {
   readonly name: string;
   /** How MeshService writes its workloads. */
   readonly workload: WorkloadDialect;
-  /** The Namespace's mesh labels/annotations; throws for props the data plane can't honour. */
-  namespaceMetadata(model: NamespaceModel): NamespaceMetadata;
+  /**
+   * The Namespace's mesh labels/annotations; throws for props the data plane can't honour. `app`
+   * (optional, for values that depend on policies declared later) is the namespace's app model.
+   */
+  namespaceMetadata(model: NamespaceModel, app?: AppModel): NamespaceMetadata;
+  /**
+   * Whether MeshNamespace enforces Pod Security (not only warns and audits) when
+   * `enforcePodSecurity` is unset: true where the data plane adds no privileged init container.
+   * @default false
+   */
+  readonly enforcesPodSecurityByDefault?: boolean;
+  /**
+   * Namespace-level objects of the data plane besides the Namespace (e.g. an ambient waypoint),
+   * created under the MeshNamespace `scope`. Optional: backends without any leave it out.
+   */
+  renderNamespace?(scope: Construct, namespace: NamespaceModel, app: AppModel): IRendering;
   /** Mesh objects of a MeshService (e.g. a DestinationRule), created under `scope`. */
   renderService(scope: Construct, service: ServiceModel, app: AppModel): IServiceRendering;
   /** Routing objects of a TrafficSplit, created under `scope` (the main one with id 'Resource'). */
@@ -87,7 +107,7 @@ export interface IMeshBackend {
   /** The data plane's form of a PeerAuthentication. */
   renderMtlsPolicy(scope: Construct, policy: MtlsPolicyModel, app: AppModel): IRendering;
   /** The data plane's form of an AuthorizationPolicy. */
-  renderAuthorization(scope: Construct, policy: AuthorizationModel, app: AppModel): IRendering;
+  renderAuthorization(scope: Construct, policy: AuthorizationModel, app: AppModel): IAuthorizationRendering;
   /** Where a monitor scrapes a service's pods under this data plane; throws if it can't work. */
   scrapeEndpoint(monitor: Omit<MonitorModel, 'kind'>): ScrapeEndpointModel;
   /** The PodMonitor/ServiceMonitor of a MeshMonitor. */

@@ -29,6 +29,13 @@ export interface MetricsModel {
   readonly port: number;
 }
 
+/** An HTTP GET health probe of the pods (liveness, readiness or startup). @internal */
+export interface HttpProbeModel {
+  readonly path: string;
+  /** Container port probed. */
+  readonly port: number;
+}
+
 /** The client TLS a MeshService asks callers to use (Istio DestinationRule `trafficPolicy.tls`). @internal */
 export interface ClientTlsModel {
   readonly mode: 'DISABLE' | 'SIMPLE' | 'MUTUAL' | 'ISTIO_MUTUAL';
@@ -60,6 +67,8 @@ export interface ServiceModel {
   readonly metrics?: MetricsModel;
   /** The client TLS chosen in props; undefined = derived from the effective mTLS mode. */
   readonly tls?: ClientTlsModel;
+  /** The HTTP GET probes of every version's pods (kubelet calls them in plain text). */
+  readonly probes?: readonly HttpProbeModel[];
 }
 
 /** What routing, policies and monitors need to know of a service they reference. @internal */

@@ -145,7 +145,18 @@ export function access(inv: Inventory, w: Workload, root = 'istio-system'): Acce
       for (const from of froms) for (const to of tos) permissions.push({ action, from, to: when ? `${to} when ${when}` : to, policy: name });
     }
   }
-  return { open: allowPolicies === 0, denyAll: denyAllBy.length > 0 && !permissions.some((x) => x.action === 'ALLOW'), denyAllBy, permissions: sortPermissions(permissions) };
+  // Ambient: a ztunnel policy admitting the namespace's waypoint lets requests through the waypoint,
+  // which enforces the targetRefs policies above — a hop, not a caller of its own.
+  const hops = inv.dataPlane(w.namespace) === 'istio-ambient' ? waypointPrincipals(inv, w.namespace) : [];
+  const callers = permissions.filter((x) => !(x.action === 'ALLOW' && hops.some((h) => x.from.endsWith(h))));
+  return { open: allowPolicies === 0, denyAll: denyAllBy.length > 0 && !callers.some((x) => x.action === 'ALLOW'), denyAllBy, permissions: sortPermissions(callers) };
+}
+
+/** `/ns/<ns>/sa/<name>` of every waypoint Gateway in the namespace (Istio names its ServiceAccount after the Gateway). */
+function waypointPrincipals(inv: Inventory, namespace: string): string[] {
+  return ofKind(inv.objects, 'gateway.networking.k8s.io', 'Gateway')
+    .filter((g) => namespaceOf(g) === namespace && g.spec?.gatewayClassName === 'istio-waypoint')
+    .map((g) => `/ns/${namespace}/sa/${g.metadata.name}`);
 }
 
 function linkerdAccess(inv: Inventory, w: Workload): Access {

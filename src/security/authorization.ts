@@ -4,7 +4,7 @@ import { guardDuplicateObjects } from '../analysis/duplicate-objects';
 import { mixedBackends } from '../analysis/mesh-services';
 import { propError, show } from '../errors';
 import { appModelOf } from '../mesh/app-model';
-import type { IMeshBackend, IRendering } from '../mesh/backend';
+import type { IAuthorizationRendering, IMeshBackend } from '../mesh/backend';
 import { Mesh } from '../mesh/mesh';
 import type { IMeshService } from '../mesh-service';
 import { AuthorizationModel, AuthorizationRuleModel, IdentityModel, principalOf } from '../models/authorization';
@@ -168,7 +168,7 @@ export class AuthorizationPolicy extends Construct {
   public readonly backend: IMeshBackend;
 
   private readonly model: AuthorizationModel;
-  private readonly rendering: IRendering;
+  private readonly rendering: IAuthorizationRendering;
 
   public constructor(scope: Construct, id: string, props: AuthorizationPolicyProps = {}) {
     super(scope, id);
@@ -244,8 +244,10 @@ export class AuthorizationPolicy extends Construct {
       throw propError(KIND, this.node.path, prop, action, `differs from the policy's action ${this.model.action} (one action per policy)`,
         `create a separate AuthorizationPolicy for the ${action} rules`);
     }
-    this.model.rules.push(this.ruleModel(rule ?? {}, prop));
+    const model = this.ruleModel(rule ?? {}, prop);
     this.model.action = action;
+    this.rendering.ruleAdded?.(model);
+    this.model.rules.push(model);
     return rule;
   }
 

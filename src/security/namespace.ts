@@ -9,7 +9,7 @@ import { guardDuplicateObjects } from '../analysis/duplicate-objects';
 import { mixedBackends } from '../analysis/mesh-services';
 import { withoutApiDefaults } from '../api-defaults';
 import { appModelOf } from '../mesh/app-model';
-import type { IMeshBackend } from '../mesh/backend';
+import type { IMeshBackend, NamespaceModel } from '../mesh/backend';
 import { Mesh } from '../mesh/mesh';
 import { keepJsonPatchesUnder } from '../api-object-patches';
 
@@ -35,11 +35,12 @@ export interface MeshNamespaceProps {
    */
   readonly podSecurity?: PodSecurityStandard;
   /**
-   * Also enforce `podSecurity` (label `pod-security.kubernetes.io/enforce`). Off by default because
-   * enforcing `baseline` or `restricted` rejects every injected pod unless the cluster runs the
-   * Istio CNI node agent: the default `istio-init` container adds NET_ADMIN and NET_RAW. The app
-   * containers MeshService creates meet `restricted` either way.
-   * @default false - warn and audit only
+   * Also enforce `podSecurity` (label `pod-security.kubernetes.io/enforce`). Off by default in
+   * Istio sidecar mode because enforcing `baseline` or `restricted` rejects every injected pod
+   * unless the cluster runs the Istio CNI node agent: the default `istio-init` container adds
+   * NET_ADMIN and NET_RAW. On by default in Istio ambient mode, which adds no container to pods.
+   * The app containers MeshService creates meet `restricted` either way.
+   * @default - the backend's choice: false (warn and audit only) for Istio sidecar, true for Istio ambient
    * @see https://istio.io/latest/docs/setup/additional-setup/pod-security-admission/
    */
   readonly enforcePodSecurity?: boolean;
@@ -98,9 +99,9 @@ export class MeshNamespace extends Construct {
     const labels = requireLabels(ref('labels'), props.labels);
     if (props.revision !== undefined) requireDns1123Label(ref('revision'), props.revision);
     this.backend = Mesh._forConstruct(this, KIND, this.name);
-    const mesh = this.backend.namespaceMetadata({
-      path: this.node.path, name: this.name, revision: props.revision, enforcePodSecurity: props.enforcePodSecurity ?? false,
-    });
+    const enforce = props.enforcePodSecurity ?? this.backend.enforcesPodSecurityByDefault ?? false;
+    const model: NamespaceModel = { path: this.node.path, name: this.name, revision: props.revision, enforcePodSecurity: enforce };
+    const mesh = this.backend.namespaceMetadata(model, appModelOf(this));
     for (const managed of mesh.managedLabels) {
       if (managed.key in labels) throw propError(KIND, this.node.path, 'labels', managed.key, managed.why, managed.fix);
     }
@@ -109,7 +110,7 @@ export class MeshNamespace extends Construct {
     }
     Object.assign(labels, mesh.labels);
     for (const key of PSS) {
-      if (key.endsWith('/enforce') && !(props.enforcePodSecurity ?? false)) continue;
+      if (key.endsWith('/enforce') && !enforce) continue;
       labels[key] = level;
     }
 
@@ -127,6 +128,9 @@ export class MeshNamespace extends Construct {
     for (const c of Chart.of(this).node.findAll()) {
       if (ApiObject.isApiObject(c) && c !== namespaceObject && c.metadata.namespace === this.name) c.node.addDependency(namespaceObject);
     }
+
+    const rendering = this.backend.renderNamespace?.(this, model, app);
+    if (rendering?.validate) this.node.addValidation({ validate: () => rendering.validate!() });
 
     if (props.peerAuthentication ?? true) {
       this.peerAuthentication = new PeerAuthentication(this, 'PeerAuthentication', {

@@ -141,9 +141,11 @@ export class PeerAuthentication extends Construct {
 
   /**
    * Overrides the mode on one **container** port; needs a workload-scoped policy (`service`).
+   * @returns the override added
    */
-  public addPortLevelMtls(options: PortLevelMtls): void {
+  public addPortLevelMtls(options: PortLevelMtls): PortLevelMtls {
     this.declarePort(options, 'addPortLevelMtls(options)');
+    return { port: options.port, mode: options.mode };
   }
 
   /** The effective mode on a container port of the selected workload(s): the port override, else the policy's mode. */

@@ -7,6 +7,9 @@ import { interpretRouting, routeRequest } from '../../src/review/interpreter';
 import { K8sObject, parseManifests, readManifests } from '../../src/review/objects';
 import { SampleRequest } from '../../src/review/match';
 import { example } from './history';
+import { Testing } from 'cdk8s';
+import { IMeshBackend, IstioAmbient, IstioRouting, IstioSidecar, Linkerd, Mesh } from '../../src';
+import { MeshDemoChart } from '../../src/example';
 
 const fixtures = path.join(__dirname, 'fixtures');
 const backend = (file: string): K8sObject[] => readManifests(path.join(fixtures, 'backends', file));
@@ -27,11 +30,21 @@ function routes(objects: K8sObject[]): string[] {
 }
 
 describe('every backend routes the example app the same way', () => {
+  // Every backend's own rendering of the same example app (synthesized here), and the hand-written
+  // GitOps-style fixtures of the same shapes.
+  const rendered = (backendOf?: () => IMeshBackend): K8sObject[] => {
+    const app = Testing.app();
+    if (backendOf) Mesh.use(app, backendOf());
+    return Testing.synth(new MeshDemoChart(app)) as K8sObject[];
+  };
   const renderings: Record<string, K8sObject[]> = {
     'Istio sidecar, VirtualService (synthesized)': example(),
-    'Istio sidecar, GAMMA HTTPRoute': backend('istio-gamma.yaml'),
-    'Istio ambient, HTTPRoute via waypoint': backend('istio-ambient.yaml'),
-    'Linkerd, HTTPRoute': backend('linkerd.yaml'),
+    'Istio sidecar, Gateway API HTTPRoute (synthesized)': rendered(() => new IstioSidecar({ routing: IstioRouting.GATEWAY_API })),
+    'Istio ambient, HTTPRoute via waypoint (synthesized)': rendered(() => new IstioAmbient()),
+    'Linkerd, HTTPRoutes (synthesized)': rendered(() => new Linkerd()),
+    'Istio sidecar, GAMMA HTTPRoute (hand-written fixture)': backend('istio-gamma.yaml'),
+    'Istio ambient, HTTPRoute via waypoint (hand-written fixture)': backend('istio-ambient.yaml'),
+    'Linkerd, HTTPRoute (hand-written fixture)': backend('linkerd.yaml'),
   };
   const expected = [
     'mesh-demo/myservice v1 90%, mesh-demo/myservice v2 10%',

@@ -1,5 +1,8 @@
 // The review reads security and routing of the other backends' shapes, and of GitOps-style Istio.
 import * as path from 'path';
+import { Testing } from 'cdk8s';
+import { IstioAmbient, Linkerd, Mesh } from '../../src';
+import { MeshDemoChart } from '../../src/example';
 import { explainState } from '../../src/review/explain';
 import { readManifests } from '../../src/review/objects';
 import { reviewManifests } from '../../src/review/review';
@@ -8,22 +11,40 @@ import { parseMermaid } from './mermaid';
 const fixtures = path.join(__dirname, 'fixtures');
 
 describe('explaining other backends from their manifests', () => {
-  test('Linkerd: Server + MeshTLSAuthentication → STRICT and one caller; annotations → retries/timeouts', () => {
-    const objects = readManifests(path.join(fixtures, 'backends', 'linkerd.yaml'));
-    // a workload to judge (the fixture holds routing and policy only)
-    const state = explainState([...objects, deployment('myservice', 'v1')]);
+  test('Linkerd (the example as the backend renders it): Server → STRICT; frontend, probes and the scrape are the permissions', () => {
+    const app = Testing.app();
+    Mesh.use(app, new Linkerd());
+    const state = explainState(Testing.synth(new MeshDemoChart(app)));
     const s = state.services.get('mesh-demo/myservice')!;
     expect(s.dataPlane).toBe('linkerd');
     expect(s.workloads[0].mtls).toMatchObject({ mode: 'STRICT', source: 'Linkerd Server myservice-http' });
-    expect(s.workloads[0].access.permissions.map((p) => `${p.from} → ${p.to}`)).toEqual(['frontend.mesh-demo.serviceaccount.identity.linkerd.cluster.local → any request']);
-    expect(s.rules.map((r) => [r.key, r.timeout, r.retries])).toEqual([['version-header', '2s', '2 attempts, on 5xx'], ['default route', '2s', '2 attempts, on 5xx']]);
+    expect(s.workloads[0].access.permissions.map((p) => `${p.from} → ${p.to}`)).toEqual([
+      'frontend.mesh-demo.serviceaccount.identity.linkerd.cluster.local → GET /api/users',
+      'network 0.0.0.0/0 → GET /health, GET /ready',
+      'network 0.0.0.0/0 → GET /metrics',
+      'network ::/0 → GET /health, GET /ready',
+      'network ::/0 → GET /metrics',
+    ]);
+    expect(s.rules.map((r) => [r.key, r.timeout, r.retries])).toEqual([['header version=v2', undefined, undefined], ['default route', undefined, undefined]]);
   });
 
-  test('ambient: AuthorizationPolicy with targetRefs applies to the Service\'s workloads', () => {
-    const state = explainState([...readManifests(path.join(fixtures, 'backends', 'istio-ambient.yaml')), deployment('myservice', 'v1')]);
-    const w = state.services.get('mesh-demo/myservice')!.workloads[0];
-    expect(w.mtls.mode).toBe('STRICT');
-    expect(w.access.permissions.map((p) => `${p.from} → ${p.to}`)).toEqual(['cluster.local/ns/mesh-demo/sa/frontend → GET /api/users']);
+  test('ambient (the example app as IstioAmbient renders it): targetRefs policy for the waypoint, ztunnel admitting the waypoint and the scraper', () => {
+    const app = Testing.app();
+    Mesh.use(app, new IstioAmbient());
+    const state = explainState(Testing.synth(new MeshDemoChart(app)));
+    const s = state.services.get('mesh-demo/myservice')!;
+    expect(s.dataPlane).toBe('istio-ambient');
+    expect(s.workloads.map((w) => w.name)).toEqual(['myservice-v1', 'myservice-v2']);
+    for (const w of s.workloads) {
+      expect(w.mtls.mode).toBe('STRICT');
+      // The waypoint is a hop (it enforces the targetRefs policy), not a caller; Prometheus scrapes :8080 past it.
+      expect(w.access.permissions.map((p) => `${p.from} → ${p.to}`)).toEqual([
+        'cluster.local/ns/istio-system/sa/prometheus → port 8080',
+        'cluster.local/ns/mesh-demo/sa/frontend → GET /api/users',
+      ]);
+    }
+    expect(s.rules.map((r) => r.key)).toEqual(['version-header', 'default route']);
+    expect(s.notes).toEqual([]);
   });
 
   test('GitOps Istio repo: shift, a new subset routed in the same change, a subset removed while routed', () => {
@@ -42,10 +63,3 @@ describe('explaining other backends from their manifests', () => {
     expect(parseMermaid([r.diagrams.after, r.diagrams.change]).map((x) => x.error ?? x.type)).toEqual(['flowchart-v2', 'flowchart-v2']);
   }, 60_000);
 });
-
-function deployment(app: string, version: string): any {
-  return {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `${app}-${version}`, namespace: 'mesh-demo' },
-    spec: { replicas: 2, selector: { matchLabels: { app, version } }, template: { metadata: { labels: { app, version } }, spec: { serviceAccountName: app, containers: [{ name: app, image: 'x', ports: [{ name: 'http', containerPort: 8080 }] }] } } },
-  };
-}

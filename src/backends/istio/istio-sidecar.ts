@@ -14,14 +14,14 @@ import type { ProtocolModel, ServiceModel } from '../../models/service';
 import { ISTIO_SIDECAR_GATEWAY_API } from '../gateway-api';
 import { createMonitor } from '../prometheus/monitor';
 import { createPrometheusRule } from '../prometheus/slo-rule';
-import { createAuthorizationPolicy } from './authorization-policy';
+import { createAuthorizationPolicy } from '../istio-common/authorization-policy';
 import { checkClientTls, createDestinationRule } from './destination-rule';
 import { ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT, metricsMergeAnnotations } from './metrics-merge';
 import { renderHttpRoute } from './http-route';
-import { checkSinglePolicyPerScope, createPeerAuthentication } from './peer-authentication';
+import { checkSinglePolicyPerScope, createPeerAuthentication } from '../istio-common/peer-authentication';
 import { identitiesWithoutMtls, plaintextScrapeUnderStrict } from './policy-analysis';
 import { analyzeRouting } from './routing-analysis';
-import { analyzeTelemetry, createTelemetry } from './telemetry';
+import { analyzeTelemetry, createTelemetry } from '../istio-common/telemetry';
 import { createVirtualService } from './virtual-service';
 
 /** Which API Istio sidecars are given their routing in. */

@@ -1,6 +1,6 @@
 // MeshTelemetry model → telemetry.istio.io/v1 Telemetry, with IST0159/IST0160.
 import { Construct } from 'constructs';
-import { Telemetry } from '../../../imports/telemetry.istio.io';
+import { Telemetry, TelemetrySpec } from '../../../imports/telemetry.istio.io';
 import { AppModel, groupBy } from '../../models/app';
 import type { TelemetryModel } from '../../models/observability';
 import { appSelector } from '../../models/service';
@@ -11,14 +11,21 @@ export function createTelemetry(scope: Construct, t: TelemetryModel): Telemetry 
     metadata: { name: t.name },
     spec: {
       selector: t.serviceName !== undefined ? { matchLabels: appSelector(t.serviceName) } : undefined,
-      accessLogging: t.accessLogging && [t.accessLogging.disabled
-        ? { disabled: true }
-        : { providers: (t.accessLogging.providers ?? []).map((name) => ({ name })) }],
-      tracing: t.tracing && [t.tracing.disableSpanReporting
-        ? { disableSpanReporting: true }
-        : { providers: t.tracing.providers?.map((name) => ({ name })), randomSamplingPercentage: t.tracing.randomSamplingPercentage }],
+      ...telemetryProviders(t),
     },
   });
+}
+
+/** What a Telemetry configures, whatever it applies to (selector or targetRefs). @internal */
+export function telemetryProviders(t: TelemetryModel): Pick<TelemetrySpec, 'accessLogging' | 'tracing'> {
+  return {
+    accessLogging: t.accessLogging && [t.accessLogging.disabled
+      ? { disabled: true }
+      : { providers: (t.accessLogging.providers ?? []).map((name) => ({ name })) }],
+    tracing: t.tracing && [t.tracing.disableSpanReporting
+      ? { disableSpanReporting: true }
+      : { providers: t.tracing.providers?.map((name) => ({ name })), randomSamplingPercentage: t.tracing.randomSamplingPercentage }],
+  };
 }
 
 /** IST0159 / IST0160: two Telemetries for one workload, or two namespace-wide ones. @internal */

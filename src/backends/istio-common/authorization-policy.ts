@@ -1,5 +1,5 @@
-// AuthorizationPolicy model → security.istio.io/v1 AuthorizationPolicy (selector-based, enforced
-// by the sidecars).
+// AuthorizationPolicy model → security.istio.io/v1 AuthorizationPolicy: the selector form (sidecars,
+// ztunnel) and the rules every Istio data plane shares.
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
@@ -26,7 +26,8 @@ export function authorizationPolicySpec(policy: AuthorizationModel): Authorizati
   };
 }
 
-function toRule(trustDomain: string, rule: AuthorizationRuleModel): AuthorizationPolicySpecRules {
+/** One model rule as an Istio rule: principals and namespaces as sources, methods/paths/ports as the operation. @internal */
+export function toRule(trustDomain: string, rule: AuthorizationRuleModel): AuthorizationPolicySpecRules {
   // One source per kind: principals in one list (ORed), namespaces in another.
   const sources: AuthorizationPolicySpecRulesFromSource[] = [];
   if (rule.identities.length > 0) sources.push({ principals: rule.identities.map((id) => principalOf(trustDomain, id)) });

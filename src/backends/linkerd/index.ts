@@ -1,0 +1,3 @@
+// The Linkerd backend: export list.
+export { Linkerd } from './linkerd';
+export type { LinkerdProps } from './linkerd';
