@@ -25,6 +25,10 @@ const KEEP = {
     PeerAuthentication: 'v1',
     AuthorizationPolicy: 'v1',
     Telemetry: 'v1',
+    Gateway: 'v1',
+    ServiceEntry: 'v1',
+    Sidecar: 'v1',
+    RequestAuthentication: 'v1',
   },
   'gateway-api-1.5.1-experimental.yaml': { HTTPRoute: 'v1', Gateway: 'v1' },
   'linkerd-edge-26.8.3-policy-crds.yaml': {

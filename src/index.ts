@@ -40,6 +40,14 @@ export type {
   FaultAbort, FaultDelay, FaultInjection, RetryPolicy, TrafficDestination, TrafficMirror, TrafficRouteOptions, TrafficRule,
 } from './routing/route-options';
 
+// Ingress and egress
+export { MeshIngress } from './edge/ingress';
+export type { MeshIngressProps } from './edge/ingress';
+export { ExternalProtocol, ExternalResolution, ExternalService } from './edge/external-service';
+export type { ExternalPort, ExternalServiceProps } from './edge/external-service';
+export { MeshEgress } from './edge/egress';
+export type { MeshEgressProps } from './edge/egress';
+
 // Observability
 export { MetricsEndpoint } from './observability/metrics';
 export type { MetricsEndpointOptions, ServiceMetrics } from './observability/metrics';
@@ -57,6 +65,8 @@ export { DestinationTls, DestinationTlsMode } from './security/destination-tls';
 export type { DestinationTlsOptions, MutualDestinationTlsOptions } from './security/destination-tls';
 export { AuthorizationAction, AuthorizationPolicy, Caller, DEFAULT_TRUST_DOMAIN } from './security/authorization';
 export type { AuthorizationPolicyProps, AuthorizationRuleOptions } from './security/authorization';
+export { RequestAuthentication } from './security/request-authentication';
+export type { JwtHeader, JwtIssuer, RequestAuthenticationProps } from './security/request-authentication';
 export { PodSecurityStandard } from './security/pod-security';
 export type { PodSecurityOptions } from './security/pod-security';
 export { MeshNamespace } from './security/namespace';

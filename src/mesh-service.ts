@@ -11,6 +11,7 @@ import type { IMeshBackend, IRoutingRendering, IServiceRendering } from './mesh/
 import { Mesh } from './mesh/mesh';
 import { appSelector, ServiceModel, serviceLabels, versionObjectName, versionSelector } from './models/service';
 import type { RuleModel } from './models/routing';
+import { edgesOf } from './models/ingress';
 import { PropRef, requireDns1035Label, requireDns1123Label, requireLabels } from './names';
 import { MetricsEndpoint, ServiceMetrics } from './observability/metrics';
 import { DestinationTls } from './security/destination-tls';
@@ -165,6 +166,7 @@ export class MeshService extends Construct implements IMeshService {
   private readonly defaultVersionProp?: string;
   private readonly routeToDefault: boolean;
   private routedBy?: string;
+  private exposedBy?: string;
   private defaultRoute?: IRoutingRendering;
   private patchesKept = false;
 
@@ -310,8 +312,17 @@ export class MeshService extends Construct implements IMeshService {
     }
   }
 
+  /**
+   * Called by a MeshIngress exposing this service: edge traffic needs a route even to one version.
+   * @internal
+   */
+  public _exposedBy(path: string): void {
+    this.exposedBy ??= path;
+    this.renderDefaultRoute();
+  }
+
   private renderDefaultRoute(): void {
-    if (!this.routeToDefault || this.routedBy !== undefined || this.defaultRoute || this.versionNames.length < 2) return;
+    if (!this.routeToDefault || this.routedBy !== undefined || this.defaultRoute || this.versionNames.length < (this.exposedBy ? 1 : 2)) return;
     const rule: RuleModel = { matches: [], destinations: [{ version: this.defaultVersion, prop: 'defaultVersion' }], prop: 'defaultVersion' };
     this.defaultRoute = this.backend.renderRouting(this, {
       id: DEFAULT_ROUTE_ID,
@@ -321,6 +332,7 @@ export class MeshService extends Construct implements IMeshService {
       model: () => ({
         serviceName: this.serviceName, serviceNamespace: this.namespace, namespace: this.namespace,
         port: this.ports.length > 1 ? this.port : undefined, tcp: this.protocol === MeshProtocol.TCP || undefined, rules: [rule],
+        edges: edgesOf(appModelOf(this), this.serviceName, this.namespace, this.namespace),
       }),
     }, appModelOf(this));
   }

@@ -7,6 +7,7 @@ import { appModelOf } from './mesh/app-model';
 import type { IMeshBackend, IRoutingRendering, RoutingInput } from './mesh/backend';
 import { Mesh } from './mesh/mesh';
 import { IMeshService, MeshService } from './mesh-service';
+import { edgesOf } from './models/ingress';
 import { RoutingModel, RuleModel } from './models/routing';
 import { MeshProtocol } from './service-ports';
 import { normalizeRule, TrafficRouteOptions, TrafficRule } from './routing/route-options';
@@ -97,7 +98,7 @@ export class TrafficSplit extends Construct {
     if (MeshService.isMeshService(this.service)) this.service._routedBy(this.node.path);
     const app = appModelOf(this);
     const input: RoutingInput = { path: this.node.path, kind: KIND, service: this.service, model: () => this._routingModel() };
-    app.routings.push({ path: this.node.path, kind: KIND, host: `${this.service.serviceName}.${this.service.namespace ?? 'default'}`, backend: this.backend.id });
+    app.routings.push({ path: this.node.path, kind: KIND, host: `${this.service.serviceName}.${this.service.namespace ?? 'default'}`, backend: this.backend.id, namespace: this.namespace });
     this.rendering = this.backend.renderRouting(this, input, app);
     this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend) });
     this.node.addValidation({ validate: () => this.sameBackendAsService() });
@@ -135,6 +136,7 @@ export class TrafficSplit extends Construct {
       namespace: this.namespace,
       port: MeshService.isMeshService(this.service) && this.service.ports.length > 1 ? this.service.port : undefined,
       rules: [...this.rules, this.defaultRule],
+      edges: edgesOf(appModelOf(this), this.service.serviceName, this.service.namespace, this.namespace),
     };
   }
 

@@ -112,7 +112,8 @@ describe('MeshMonitor options', () => {
     new MeshMonitor(c, 'monitor', { service: svc, kind: MonitorKind.SERVICE_MONITOR });
     expect(objects(c, 'PodMonitor')).toEqual([]);
     const sm = object(c, 'ServiceMonitor', 'users');
-    expect(sm.spec.selector).toEqual({ matchLabels: { app: 'users' } });
+    // Only the apex Service: per-version Services (app.kubernetes.io/version) would double every series.
+    expect(sm.spec.selector).toEqual({ matchLabels: { app: 'users' }, matchExpressions: [{ key: 'app.kubernetes.io/version', operator: 'DoesNotExist' }] });
     expect(object(c, 'Service', 'users').metadata.labels.app).toBe('users');
     expect(sm.spec.podTargetLabels).toEqual(['app', 'version']);
     expect(sm.spec.endpoints).toEqual([{ port: 'http', path: '/stats/prometheus', scheme: 'http', relabelings: TO_15020 }]);

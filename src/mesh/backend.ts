@@ -8,6 +8,9 @@ import type { AppModel } from '../models/app';
 import type { AuthorizationModel, AuthorizationRuleModel } from '../models/authorization';
 import type { MtlsPolicyModel } from '../models/mtls';
 import type { MonitorModel, ScrapeEndpointModel, SloModel, TelemetryModel } from '../models/observability';
+import type { EgressModel, ExternalServiceModel } from '../models/egress';
+import type { IngressModel } from '../models/ingress';
+import type { RequestAuthenticationModel } from '../models/request-authentication';
 import type { RoutingModel, RuleModel } from '../models/routing';
 import type { ProtocolModel, ServiceModel, ServiceRef, VersionModel } from '../models/service';
 
@@ -108,6 +111,29 @@ export interface IMeshBackend {
   renderMtlsPolicy(scope: Construct, policy: MtlsPolicyModel, app: AppModel): IRendering;
   /** The data plane's form of an AuthorizationPolicy. */
   renderAuthorization(scope: Construct, policy: AuthorizationModel, app: AppModel): IAuthorizationRendering;
+  /**
+   * The ingress gateway object of a MeshIngress (Istio Gateway, or Gateway API Gateway); routing
+   * renderers bind the service's routes to it through `RoutingModel.edges`. Throws for props the
+   * data plane can't honour. Optional: a backend without it refuses MeshIngress, naming itself.
+   */
+  renderIngress?(scope: Construct, ingress: IngressModel, app: AppModel): IRendering;
+  /**
+   * The data plane's registry entry for an external dependency (Istio: ServiceEntry, and a
+   * VirtualService per host for timeouts/retries); throws for what it can't honour. Optional: a
+   * backend without it refuses ExternalService, naming itself.
+   */
+  renderExternalService?(scope: Construct, service: ExternalServiceModel, app: AppModel): IRendering;
+  /**
+   * The namespace's restriction of outbound traffic to declared hosts (Istio: a Sidecar with
+   * REGISTRY_ONLY). Optional: a backend without it refuses MeshEgress, naming itself.
+   */
+  renderEgress?(scope: Construct, egress: EgressModel, app: AppModel): IRendering;
+  /**
+   * The data plane's form of a RequestAuthentication (JWT validation, plus the "require a token"
+   * deny rule when `requireToken`); throws if it has none. Optional: a backend without it refuses
+   * RequestAuthentication with a message naming it.
+   */
+  renderRequestAuthentication?(scope: Construct, policy: RequestAuthenticationModel, app: AppModel): IRendering;
   /** Where a monitor scrapes a service's pods under this data plane; throws if it can't work. */
   scrapeEndpoint(monitor: Omit<MonitorModel, 'kind'>): ScrapeEndpointModel;
   /** The PodMonitor/ServiceMonitor of a MeshMonitor. */

@@ -13,6 +13,8 @@ export interface RoutingEntry {
   readonly host: string;
   /** The backend that renders it (its `id`). */
   readonly backend: string;
+  /** Namespace of the routing object. @default - the chart has none */
+  readonly namespace?: string;
 }
 
 /** Which backend renders which construct, for the "one backend per namespace" check. @internal */

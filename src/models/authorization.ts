@@ -17,6 +17,10 @@ export interface AuthorizationRuleModel {
   readonly paths: readonly string[];
   /** Container ports of the target. */
   readonly ports: readonly number[];
+  /** End-user callers by JWT request principal (`<issuer>/<subject>`, `*` for any token). @default none */
+  readonly requestPrincipals?: readonly string[];
+  /** JWT claims the token must carry: each claim one of its values (ANDed across claims). @default none */
+  readonly claims?: ReadonlyArray<{ readonly claim: string; readonly values: readonly string[] }>;
   /** Where it came from: `allow(rule)`. */
   readonly prop: string;
 }

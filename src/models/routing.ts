@@ -3,6 +3,7 @@
 // (analysis/routing.ts) all read this same model, so nothing is derived twice.
 import { propError } from '../errors';
 import { PropRef } from '../names';
+import type { EdgeModel } from './ingress';
 
 /** How a StringMatch compares. */
 export enum StringMatchKind {
@@ -220,6 +221,8 @@ export interface RoutingModel {
   readonly tcp?: boolean;
   /** Rules in evaluation order; the first that matches wins. */
   readonly rules: readonly RuleModel[];
+  /** Ingress gateways the rules also apply to, with their external hosts (MeshIngress). @default none */
+  readonly edges?: readonly EdgeModel[];
 }
 
 // ---- normalization of what users wrote (plain data in, model out; bad input throws) ----

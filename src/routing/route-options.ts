@@ -193,7 +193,8 @@ function normalizeDestinations(ref: PropRef, destinations: TrafficDestination[])
   return destinations.map((d, i) => ({ version: d.version, weight: weights[i], prop: `${ref.prop}[${i}]` }));
 }
 
-function normalizeRetries(ref: PropRef, retries: RetryPolicy): RetryModel {
+/** @internal */
+export function normalizeRetries(ref: PropRef, retries: RetryPolicy): RetryModel {
   const attempts = requireNonNegativeInteger({ ...ref, prop: `${ref.prop}.attempts` }, retries.attempts);
   const retryOn = (retries.retryOn ?? []).map((r, i) => {
     const prop = `${ref.prop}.retryOn[${i}]`;
@@ -253,7 +254,8 @@ function percentage(ref: PropRef, value: number | undefined): number {
 }
 
 /** A Duration as whole milliseconds ≥ 1 (Istio's CRD rejects durations under 1ms). */
-function millis(ref: PropRef, d: Duration): number {
+/** @internal */
+export function millis(ref: PropRef, d: Duration): number {
   const ms = d instanceof Duration ? d.toMilliseconds({ integral: false }) : NaN;
   if (!Number.isInteger(ms) || ms < 1) {
     throw propError(ref.construct, ref.path, ref.prop, d instanceof Duration ? d.toHumanString() : d,

@@ -30,19 +30,58 @@ export class Caller {
     return new Caller('serviceAccount', namespace, name);
   }
 
+  /**
+   * An end user presenting a JWT from `issuer` (validated by a RequestAuthentication on the
+   * target), with subject `subject` if given: the request principal `<issuer>/<subject>`.
+   * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/#Source
+   */
+  public static jwt(issuer: string, subject?: string): Caller {
+    return new Caller('jwt', undefined, undefined, undefined, { issuer, subject });
+  }
+
+  /**
+   * Any request carrying a valid JWT (request principal `*`): `allow({ from: [Caller.anyToken()] })`
+   * is the "require a token" rule — a RequestAuthentication alone lets token-less requests through.
+   */
+  public static anyToken(): Caller {
+    return new Caller('jwt', undefined, undefined, undefined, {});
+  }
+
   /** Every mesh workload in `namespace`. */
   public static namespace(namespace: string): Caller {
     return new Caller('namespace', namespace, undefined);
   }
 
   private constructor(
-    private readonly kind: 'meshService' | 'serviceAccount' | 'namespace',
+    private readonly kind: 'meshService' | 'serviceAccount' | 'namespace' | 'jwt',
     /** The caller's namespace. */
     public readonly namespaceName: string | undefined,
     /** The caller's ServiceAccount; undefined for a whole namespace. */
     public readonly serviceAccountName: string | undefined,
     private readonly service?: IMeshService,
+    private readonly token?: { readonly issuer?: string; readonly subject?: string },
   ) {}
+
+  /**
+   * The JWT request principal (`<issuer>/<subject>`, `<issuer>/*`, or `*`), or undefined for a
+   * workload caller; throws for an issuer or subject that can't be one.
+   * @internal
+   */
+  public _requestPrincipal(ref: PropRef): string | undefined {
+    if (this.kind !== 'jwt') return undefined;
+    const { issuer, subject } = this.token!;
+    if (issuer === undefined) return '*';
+    const bad = (v: unknown) => typeof v !== 'string' || v === '' || /\s|\*/.test(v);
+    if (bad(issuer)) {
+      throw propError(ref.construct, ref.path, `${ref.prop}.issuer`, issuer, 'is not a JWT issuer (the token\'s `iss` claim: non-empty, no spaces or \'*\')',
+        'use the issuer your identity provider writes in its tokens, e.g. "https://auth.example.com"');
+    }
+    if (subject !== undefined && (bad(subject) || subject.includes('/'))) {
+      throw propError(ref.construct, ref.path, `${ref.prop}.subject`, subject, 'is not a JWT subject (the `sub` claim: non-empty, no spaces, \'/\' or \'*\')',
+        `leave it out to accept every subject of ${JSON.stringify(issuer)}, or give the user's \`sub\``);
+    }
+    return `${issuer}/${subject ?? '*'}`;
+  }
 
   /**
    * The mTLS principal (`<trust-domain>/ns/<ns>/sa/<sa>`), or undefined for a namespace caller.
@@ -101,6 +140,14 @@ export interface AuthorizationRuleOptions {
    * @default - any port
    */
   readonly ports?: number[];
+  /**
+   * JWT claims the caller's token must carry, by claim name: the claim must hold one of the
+   * values (for a list claim such as `groups`, contain one). Needs a RequestAuthentication that
+   * validates the token on the target.
+   * @default - no claim condition
+   * @see https://istio.io/latest/docs/reference/config/security/conditions/
+   */
+  readonly claims?: { readonly [claim: string]: string[] };
 }
 
 /** Props of an AuthorizationPolicy. */
@@ -263,7 +310,8 @@ export class AuthorizationPolicy extends Construct {
           `list at least one value, or leave ${name} out to match any`);
       }
     }
-    if (from.length + methods.length + paths.length + ports.length === 0) {
+    const claims = Object.entries(rule.claims ?? {}).map(([claim, values], i) => requireClaim(ref('claims'), claim, values, i));
+    if (from.length + methods.length + paths.length + ports.length + claims.length === 0) {
       throw propError(KIND, this.node.path, prop, rule, 'matches every request',
         'narrow it with from, methods, paths or ports (to deny everything, use denyAll: true)');
     }
@@ -274,10 +322,16 @@ export class AuthorizationPolicy extends Construct {
     const identities: IdentityModel[] = [];
     const seen = new Set<string>();
     const namespaces: string[] = [];
+    const requestPrincipals: string[] = [];
     from.forEach((caller, i) => {
       if (!(caller instanceof Caller)) {
         throw propError(KIND, this.node.path, `${prop}.from[${i}]`, caller, 'is not a Caller',
-          'use Caller.meshService(svc), Caller.serviceAccount(namespace, name) or Caller.namespace(namespace)');
+          'use Caller.meshService(svc), Caller.serviceAccount(namespace, name), Caller.namespace(namespace) or Caller.jwt(issuer)');
+      }
+      const principal = caller._requestPrincipal(ref(`from[${i}]`));
+      if (principal !== undefined) {
+        if (!requestPrincipals.includes(principal)) requestPrincipals.push(principal);
+        return;
       }
       const identity = caller._identity(ref(`from[${i}]`));
       if (identity === undefined) {
@@ -287,7 +341,11 @@ export class AuthorizationPolicy extends Construct {
         identities.push(identity);
       }
     });
-    return { identities, namespaces, methods: [...methods], paths: [...paths], ports: [...ports], prop };
+    return {
+      identities, namespaces, methods: [...methods], paths: [...paths], ports: [...ports], prop,
+      ...(requestPrincipals.length > 0 ? { requestPrincipals } : {}),
+      ...(claims.length > 0 ? { claims } : {}),
+    };
   }
 
   private validateRules(): string[] {
@@ -331,4 +389,16 @@ function requirePolicyPath(ref: PropRef, path: string): string {
     throw propError(ref.construct, ref.path, ref.prop, path, stars === 0 ? 'does not start with \'/\'' : 'has a \'*\' Istio does not support (only one, at the start or the end)', fix);
   }
   return path;
+}
+
+/** A claim condition: a claim name (letters, digits, `_-:.`) and at least one value. */
+function requireClaim(ref: PropRef, claim: string, values: string[], _i: number): { claim: string; values: string[] } {
+  if (!/^[A-Za-z0-9_:.-]+$/.test(claim)) {
+    throw propError(ref.construct, ref.path, ref.prop, claim, 'is not a JWT claim name (letters, digits, \'_\', \'-\', \':\', \'.\')', 'name a top-level claim of the token, e.g. "groups"');
+  }
+  if (!Array.isArray(values) || values.length === 0 || values.some((v) => typeof v !== 'string' || v === '')) {
+    throw propError(ref.construct, ref.path, `${ref.prop}[${JSON.stringify(claim)}]`, values, 'is not a non-empty list of non-empty values',
+      `list the values the claim may hold, e.g. { ${claim}: ['admin'] }`);
+  }
+  return { claim, values: [...values] };
 }

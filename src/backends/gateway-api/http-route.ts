@@ -69,8 +69,14 @@ export function toHttpRouteSpec(ref: RouteRef, model: RoutingModel, service: Gat
     throw propError(ref.construct, ref.path, 'rules', twice, 'names two HTTPRoute rules (a rule split to keep its precedence is named <name>-2, <name>-3, …), and rule names must be unique',
       'give each rule a distinct name');
   }
+  const edges = model.edges ?? [];
   return {
-    parentRefs: [{ group: '', kind: 'Service', name: service.name, ...(namespace ? { namespace } : {}), port: service.port }],
+    parentRefs: [
+      { group: '', kind: 'Service', name: service.name, ...(namespace ? { namespace } : {}), port: service.port },
+      // MeshIngress: the same rules for edge traffic; the Gateway listeners pick the hostnames.
+      ...[...new Set(edges.map((e) => e.gateway))].map((name) => ({ group: 'gateway.networking.k8s.io', kind: 'Gateway', name })),
+    ],
+    ...(edges.length ? { hostnames: [...new Set(edges.flatMap((e) => e.hosts))] } : {}),
     rules,
   };
 }

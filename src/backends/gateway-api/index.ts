@@ -4,5 +4,6 @@
 export { GatewayApiDialect, GatewayApiService, RouteRef, ISTIO_SIDECAR_GATEWAY_API, ISTIO_AMBIENT_GATEWAY_API, LINKERD_GATEWAY_API } from './dialect';
 export { requireExpressible, retryCodes, RETRY_CODE_CLASSES } from './expressible';
 export { toHttpRouteSpec } from './http-route';
+export { createGatewayApiGateway } from './gateway';
 export { gatewayDuration, parseGatewayDuration } from './duration';
 export { analyzeGatewayApiRouting, GatewayApiRouteInput } from './analysis';

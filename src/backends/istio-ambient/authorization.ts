@@ -61,7 +61,8 @@ function waypointSpec(policy: AuthorizationModel, app: AppModel, waypoint: strin
   };
 }
 
-function targetRefs(policy: AuthorizationModel, app: AppModel, waypoint: string): AuthorizationPolicySpecTargetRefs[] {
+/** The waypoint targetRefs of a policy: the apex and per-version Services, or the waypoint Gateway. @internal */
+export function targetRefs(policy: Pick<AuthorizationModel, 'serviceName' | 'namespace'>, app: AppModel, waypoint: string): AuthorizationPolicySpecTargetRefs[] {
   if (policy.serviceName === undefined) return [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: waypoint }];
   const service = serviceOf(app, policy);
   const names = [policy.serviceName, ...(service?.versions ?? []).map((v) => versionObjectName(policy.serviceName!, v.name))];
@@ -101,7 +102,7 @@ function scraperRule(policy: AuthorizationModel, app: AppModel, scraper: Identit
   return { from: [{ source: { principals: [principalOf(policy.trustDomain, scraper)] } }], to: [{ operation: { ports: ports.map(String) } }] };
 }
 
-function serviceOf(app: AppModel, policy: AuthorizationModel): ServiceModel | undefined {
+function serviceOf(app: AppModel, policy: Pick<AuthorizationModel, 'serviceName' | 'namespace'>): ServiceModel | undefined {
   return app.servicesByName().get(`${policy.namespace ?? ''}|${policy.serviceName}`)?.[0];
 }
 
@@ -136,11 +137,14 @@ function checkAttached(policy: AuthorizationModel, app: AppModel, waypoint: stri
 function checkSelectorPolicy(policy: AuthorizationModel, ctx: AmbientAuthorizationContext): string[] {
   const errors: string[] = [];
   for (const rule of policy.rules) {
-    for (const field of ['methods', 'paths'] as const) {
-      if (rule[field].length === 0) continue;
-      errors.push(`IstioAmbient L7InSelectorPolicy: ${propError(policy.kind, policy.path, `${rule.prop}.${field}`, [...rule[field]],
+    const l7 = {
+      methods: rule.methods, paths: rule.paths, from: rule.requestPrincipals ?? [], claims: (rule.claims ?? []).map((c) => c.claim),
+    };
+    for (const field of ['methods', 'paths', 'from', 'claims'] as const) {
+      if (l7[field].length === 0) continue;
+      errors.push(`IstioAmbient L7InSelectorPolicy: ${propError(policy.kind, policy.path, `${rule.prop}.${field}`, [...l7[field]],
         `is an L7 field in a workload-selector policy, which ${ctx.backendName} enforces in ztunnel (L4 only): Istio turns such a policy into deny-all${ctx.waypoint === undefined ? ' (the backend has no waypoint: Waypoint.none())' : ''}`,
-        'use a waypoint (new IstioAmbient() has one per namespace) to authorize by method and path, or authorize by caller and port only').message}`);
+        'use a waypoint (new IstioAmbient() has one per namespace) to authorize by method, path or end-user JWT, or authorize by caller and port only').message}`);
     }
   }
   return errors;

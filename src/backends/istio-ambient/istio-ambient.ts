@@ -19,10 +19,16 @@ import { createMonitor } from '../prometheus/monitor';
 import { createPrometheusRule } from '../prometheus/slo-rule';
 import { checkSinglePolicyPerScope, createPeerAuthentication } from '../istio-common/peer-authentication';
 import { analyzeTelemetry, telemetryProviders } from '../istio-common/telemetry';
-import { renderAmbientAuthorization } from './authorization';
+import { renderAmbientAuthorization, targetRefs } from './authorization';
+import { createRequestAuthentication } from '../istio-common/request-authentication';
+import { createGatewayApiGateway } from '../gateway-api';
+import { createServiceEntry } from '../istio-common/service-entry';
+import type { EgressModel, ExternalServiceModel } from '../../models/egress';
+import { IngressModel, refuseGatewayProp } from '../../models/ingress';
+import type { RequestAuthenticationModel } from '../../models/request-authentication';
 import { ambientMtlsProblems } from './mtls';
 import { renderAmbientRoute } from './routing';
-import { AMBIENT_NAMESPACE, AmbientNamespaceModel, createWaypointGateway, Waypoint, waypointCollisions } from './waypoint';
+import { AMBIENT_NAMESPACE, AmbientNamespaceModel, createWaypointGateway, missingWaypoint, Waypoint, waypointCollisions } from './waypoint';
 
 /** The identity a Prometheus enrolled in the mesh scrapes with. */
 export interface ScraperIdentity {
@@ -68,8 +74,13 @@ export class IstioAmbient implements IMeshBackend {
   public readonly id = 'istio-ambient';
   public readonly name = 'Istio ambient';
   public readonly workload: WorkloadDialect;
-  /** No init container in ambient (istio-cni redirects in the node agent): restricted can be enforced. */
-  public readonly enforcesPodSecurityByDefault = true;
+  /**
+   * Not enforced by default: ambient app pods have no istio-init container and meet `restricted`,
+   * but the waypoint pods istiod creates only set a seccompProfile when istiod is installed with
+   * `gateways.seccompProfile` (istio/istio#51826): on a default install an enforced `restricted`
+   * namespace rejects its own waypoint. Set `enforcePodSecurity: true` once istiod sets it.
+   */
+  public readonly enforcesPodSecurityByDefault = false;
   /** The waypoint configuration. */
   public readonly waypoint: Waypoint;
   /** The scraper's identity. */
@@ -144,6 +155,66 @@ export class IstioAmbient implements IMeshBackend {
   public renderAuthorization(scope: Construct, policy: AuthorizationModel, app: AppModel): IRendering {
     const scraper: IdentityModel = this.scraper;
     return renderAmbientAuthorization(scope, policy, app, { backendName: this.name, waypoint: this.waypoint.name, scraper });
+  }
+
+  /** A Gateway API Gateway of class `gatewayClassName` (default `istio`): Istio deploys the ingress proxy for it. */
+  public renderIngress(scope: Construct, ingress: IngressModel, app: AppModel): IRendering {
+    refuseGatewayProp(ingress, 'gatewaySelector', this.name);
+    if (ingress.name === this.waypoint.name) {
+      throw propError(ingress.kind, ingress.path, 'name', ingress.name, `is the name of the namespace's waypoint (${this.name}): both are Gateways, and one would overwrite the other`,
+        `name the ingress differently, e.g. ${JSON.stringify(`${ingress.serviceName}-ingress`)}`);
+    }
+    return {
+      resource: createGatewayApiGateway(scope, ingress, ingress.gatewayClassName ?? 'istio'),
+      validate: () => {
+        // The ingress proxy routes itself and reaches the pods through ztunnel, which (under a
+        // waypoint-attached AuthorizationPolicy) admits only the waypoint: edge requests would be denied.
+        const locked = this.waypoint.name !== undefined && app.authorizations.find((a) => !a.denyAll && a.namespace === ingress.namespace
+          && (a.serviceName === undefined || a.serviceName === ingress.serviceName));
+        return locked ? [`IstioAmbient IngressDeniedByZtunnel: ${propError(ingress.kind, ingress.path, 'service', ingress.serviceName,
+          `is protected by AuthorizationPolicy '${locked.path}', whose ztunnel policy admits only the waypoint, but ${this.name}'s ingress proxy sends edge requests to the pods directly: every one would be denied`,
+          'expose a service without an AuthorizationPolicy under ambient, or use the Istio sidecar backend for this namespace').message}`] : [];
+      },
+    };
+  }
+
+  /** A ServiceEntry (ztunnel reaches it); timeouts and retries need a waypoint for the ServiceEntry, which this backend does not render: refused. */
+  public renderExternalService(scope: Construct, svc: ExternalServiceModel): IRendering {
+    if (svc.timeoutMs !== undefined || svc.retries) {
+      throw propError(svc.kind, svc.path, svc.timeoutMs !== undefined ? 'timeout' : 'retries', svc.timeoutMs !== undefined ? `${svc.timeoutMs}ms` : svc.retries,
+        `can't be applied by ${this.name}: ztunnel is L4 only, and HTTP policies toward a ServiceEntry need a waypoint bound to it (istio.io/use-waypoint), which this package does not render`,
+        'drop timeout and retries (set them in the client), or use the Istio sidecar backend');
+    }
+    return { resource: createServiceEntry(scope, svc) };
+  }
+
+  /** Refused: ambient pods have no sidecar to read a Sidecar resource. */
+  public renderEgress(_scope: Construct, egress: EgressModel): IRendering {
+    throw propError(egress.kind, egress.path, 'destinations', egress.destinations,
+      `can't be enforced by ${this.name}: the Sidecar resource (egress hosts, REGISTRY_ONLY) configures sidecars, and ambient pods have none`,
+      'restrict egress with an egress gateway or a NetworkPolicy, or use the Istio sidecar backend for this namespace');
+  }
+
+  /**
+   * JWTs are validated by the waypoint (L7): the RequestAuthentication (and its require-token
+   * policy) is attached to it with targetRefs; refused with `Waypoint.none()` (ztunnel can't read tokens).
+   */
+  public renderRequestAuthentication(scope: Construct, policy: RequestAuthenticationModel, app: AppModel): IRendering {
+    const waypoint = this.waypoint.name;
+    if (waypoint === undefined) {
+      throw propError(policy.kind, policy.path, 'issuers', policy.issuers.map((i) => i.issuer),
+        `can't be validated by ${this.name} without a waypoint (Waypoint.none()): ztunnel is L4 only and never sees a token`,
+        'use a waypoint (new IstioAmbient() has one per namespace) for the namespace of this RequestAuthentication');
+    }
+    return {
+      resource: createRequestAuthentication(scope, policy, () => ({ targetRefs: targetRefs(policy, app, waypoint) })),
+      validate: () => {
+        const why = missingWaypoint(app, policy.namespace, waypoint);
+        return why ? [`IstioAmbient NoWaypoint: ${propError(policy.kind, policy.path, policy.serviceName === undefined ? 'name' : 'service', policy.serviceName ?? policy.name,
+          `is attached to the waypoint (targetRefs) for it to validate tokens, but ${why}: nothing would validate them`,
+          `add new MeshNamespace(chart, 'namespace') for namespace ${JSON.stringify(policy.namespace ?? '(none)')} with this backend`).message}`] : [];
+      },
+    };
   }
 
   /**

@@ -32,6 +32,7 @@ export function toRule(trustDomain: string, rule: AuthorizationRuleModel): Autho
   const sources: AuthorizationPolicySpecRulesFromSource[] = [];
   if (rule.identities.length > 0) sources.push({ principals: rule.identities.map((id) => principalOf(trustDomain, id)) });
   if (rule.namespaces.length > 0) sources.push({ namespaces: [...rule.namespaces] });
+  if (rule.requestPrincipals?.length) sources.push({ requestPrincipals: [...rule.requestPrincipals] });
   const hasOperation = rule.methods.length + rule.paths.length + rule.ports.length > 0;
   return {
     from: sources.length > 0 ? sources.map((source) => ({ source })) : undefined,
@@ -42,5 +43,6 @@ export function toRule(trustDomain: string, rule: AuthorizationRuleModel): Autho
         ports: rule.ports.length > 0 ? rule.ports.map(String) : undefined,
       },
     }] : undefined,
+    when: rule.claims?.map((c) => ({ key: `request.auth.claims[${c.claim}]`, values: [...c.values] })),
   };
 }

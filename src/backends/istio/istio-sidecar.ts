@@ -11,10 +11,18 @@ import type { AuthorizationModel } from '../../models/authorization';
 import type { MtlsPolicyModel } from '../../models/mtls';
 import type { MonitorModel, ScrapeEndpointModel, SloModel, TelemetryModel } from '../../models/observability';
 import type { ProtocolModel, ServiceModel } from '../../models/service';
-import { ISTIO_SIDECAR_GATEWAY_API } from '../gateway-api';
+import { createGatewayApiGateway, ISTIO_SIDECAR_GATEWAY_API } from '../gateway-api';
+import { createIstioGateway } from './ingress-gateway';
+import { createEgressSidecar } from './egress-sidecar';
+import { createExternalRoutes, createServiceEntry } from '../istio-common/service-entry';
+import type { EgressModel, ExternalServiceModel } from '../../models/egress';
+import type { IngressModel } from '../../models/ingress';
+import { refuseGatewayProp } from '../../models/ingress';
 import { createMonitor } from '../prometheus/monitor';
 import { createPrometheusRule } from '../prometheus/slo-rule';
 import { createAuthorizationPolicy } from '../istio-common/authorization-policy';
+import { createRequestAuthentication, selectorPlacement } from '../istio-common/request-authentication';
+import type { RequestAuthenticationModel } from '../../models/request-authentication';
 import { checkClientTls, createDestinationRule } from './destination-rule';
 import { ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT, metricsMergeAnnotations } from './metrics-merge';
 import { renderHttpRoute } from './http-route';
@@ -118,6 +126,37 @@ export class IstioSidecar implements IMeshBackend {
 
   public renderAuthorization(scope: Construct, policy: AuthorizationModel, app: AppModel): IRendering {
     return { resource: createAuthorizationPolicy(scope, policy), validate: () => identitiesWithoutMtls(app, policy) };
+  }
+
+  /**
+   * VirtualService routing: an Istio Gateway on the ingress gateway pods (`gatewaySelector`);
+   * Gateway API routing: a Gateway API Gateway of class `gatewayClassName` (default `istio`).
+   */
+  public renderIngress(scope: Construct, ingress: IngressModel): IRendering {
+    if (this.routing === IstioRouting.GATEWAY_API) {
+      refuseGatewayProp(ingress, 'gatewaySelector', this.name);
+      return { resource: createGatewayApiGateway(scope, ingress, ingress.gatewayClassName ?? 'istio') };
+    }
+    refuseGatewayProp(ingress, 'gatewayClassName', this.name);
+    return { resource: createIstioGateway(scope, ingress) };
+  }
+
+  /** A ServiceEntry, and a VirtualService per host for timeouts/retries. */
+  public renderExternalService(scope: Construct, svc: ExternalServiceModel): IRendering {
+    const resource = createServiceEntry(scope, svc);
+    createExternalRoutes(scope, svc);
+    return { resource };
+  }
+
+  /** The namespace's default Sidecar: the declared egress hosts, REGISTRY_ONLY. */
+  public renderEgress(scope: Construct, egress: EgressModel): IRendering {
+    return { resource: createEgressSidecar(scope, egress) };
+  }
+
+  /** A RequestAuthentication with the service's `app` selector, enforced by its sidecars. */
+  public renderRequestAuthentication(scope: Construct, policy: RequestAuthenticationModel): IRendering {
+    const placement = selectorPlacement(policy.serviceName);
+    return { resource: createRequestAuthentication(scope, policy, () => placement) };
   }
 
   public scrapeEndpoint(monitor: Omit<MonitorModel, 'kind'>): ScrapeEndpointModel {

@@ -26,7 +26,14 @@ export function toVirtualServiceSpec(model: RoutingModel): VirtualServiceSpec {
     const port = model.port === undefined ? undefined : { number: model.port };
     return { hosts: [host], tcp: model.rules.map((rule) => ({ route: rule.destinations.map((d) => ({ destination: { host, subset: d.version, port }, weight: d.weight })) })) };
   }
-  return { hosts: [host], http: model.rules.map((rule) => toHttpRoute(rule, host, model.port)) };
+  const edges = model.edges ?? [];
+  if (edges.length === 0) return { hosts: [host], http: model.rules.map((rule) => toHttpRoute(rule, host, model.port)) };
+  // Bound to the ingress gateways too, keeping `mesh` so in-mesh callers follow the same rules.
+  return {
+    hosts: [host, ...new Set(edges.flatMap((e) => e.hosts))],
+    gateways: [...new Set(edges.map((e) => e.gateway)), 'mesh'],
+    http: model.rules.map((rule) => toHttpRoute(rule, host, model.port)),
+  };
 }
 
 function toHttpRoute(rule: RuleModel, host: string, port: number | undefined): VirtualServiceSpecHttp {

@@ -31,6 +31,11 @@ export function renderAllowRule(app: AppModel, scope: Construct, policy: Authori
     fail(rule.prop, 'DENY', 'Linkerd authorization is allow-list only (AuthorizationPolicy has no deny action)',
       'list the callers that may call with allow() instead; everything else is denied');
   }
+  if (rule.requestPrincipals?.length || rule.claims?.length) {
+    fail(rule.requestPrincipals?.length ? `${rule.prop}.from` : `${rule.prop}.claims`, rule.requestPrincipals ?? rule.claims!.map((c) => c.claim),
+      'Linkerd has no end-user (JWT) authentication, so it can\'t authorize by request principal or claim',
+      'validate tokens in the application or at an ingress gateway, and authorize mesh callers with Caller.meshService()/Caller.serviceAccount()');
+  }
   if (policy.serviceName === undefined) {
     fail(rule.prop, 'a namespace-wide allow rule', 'a Linkerd AuthorizationPolicy targeting a Namespace applies only to pods a Server selects, so other pods keep the default policy',
       'give the AuthorizationPolicy a `service` (one per MeshService it protects)');

@@ -11,6 +11,10 @@ import type {
 import type { AppModel } from '../../models/app';
 import type { AuthorizationModel } from '../../models/authorization';
 import type { MtlsPolicyModel } from '../../models/mtls';
+import type { RequestAuthenticationModel } from '../../models/request-authentication';
+import { IngressModel, refuseGatewayProp } from '../../models/ingress';
+import type { EgressModel, ExternalServiceModel } from '../../models/egress';
+import { createGatewayApiGateway } from '../gateway-api';
 import type { MonitorModel, ScrapeEndpointModel, SloModel, TelemetryModel } from '../../models/observability';
 import type { ProtocolModel, ServiceModel } from '../../models/service';
 import { createMonitor } from '../prometheus/monitor';
@@ -176,6 +180,40 @@ export class Linkerd implements IMeshBackend {
 
   public renderSlo(scope: Construct, slo: SloModel): IRendering {
     return { resource: createPrometheusRule(scope, slo) };
+  }
+
+  /**
+   * Linkerd has no ingress of its own: a Gateway API Gateway for the ingress controller the user
+   * names (`gatewayClassName` required), meshed by Linkerd like any workload.
+   */
+  public renderIngress(scope: Construct, ingress: IngressModel): IRendering {
+    refuseGatewayProp(ingress, 'gatewaySelector', this.name);
+    if (ingress.gatewayClassName === undefined) {
+      throw propError(ingress.kind, ingress.path, 'gatewayClassName', undefined, 'is required under Linkerd, which has no ingress of its own (any Gateway API ingress controller works with it)',
+        'name the GatewayClass of your ingress controller, e.g. gatewayClassName: \'envoy-gateway\' or \'istio\'');
+    }
+    return { resource: createGatewayApiGateway(scope, ingress, ingress.gatewayClassName) };
+  }
+
+  /** Refused: Linkerd has no registry of external services (it proxies egress as opaque destinations). */
+  public renderExternalService(_scope: Construct, svc: ExternalServiceModel): IRendering {
+    throw propError(svc.kind, svc.path, 'hosts', svc.hosts,
+      'Linkerd cannot express: Linkerd has no ServiceEntry (external hosts are called directly, with no per-host ports, resolution, timeouts or retries)',
+      'remove the ExternalService under Linkerd and set timeouts/retries in the client');
+  }
+
+  /** Refused: the package renders no Linkerd egress restriction. */
+  public renderEgress(_scope: Construct, egress: EgressModel): IRendering {
+    throw propError(egress.kind, egress.path, 'destinations', egress.destinations,
+      'Linkerd cannot express: the Istio Sidecar egress-hosts / REGISTRY_ONLY restriction (Linkerd\'s EgressNetwork is not in the vendored policy CRDs)',
+      'restrict egress with a NetworkPolicy, or render this namespace with the Istio sidecar backend');
+  }
+
+  /** Refused: Linkerd has no end-user (JWT) authentication. */
+  public renderRequestAuthentication(_scope: Construct, policy: RequestAuthenticationModel): IRendering {
+    throw propError(policy.kind, policy.path, 'issuers', policy.issuers.map((i) => i.issuer),
+      'Linkerd cannot express: Linkerd has no end-user (JWT) authentication (its policy authenticates workloads by mTLS identity only)',
+      'validate tokens in the application or at an ingress gateway in front of the mesh, or render this namespace with Istio');
   }
 
   public renderTelemetry(_scope: Construct, telemetry: TelemetryModel): IRendering {

@@ -41,11 +41,18 @@ export function createMonitor(scope: Construct, m: MonitorModel, endpoint: Scrap
   const namespaceSelector = service.namespace && service.namespace !== chartNamespace ? { matchNames: [service.namespace] } : undefined;
   const metadata = { name: m.name, labels: { ...m.labels, app: service.serviceName } };
   const selector = { matchLabels: appSelector(service.serviceName) };
+  // A ServiceMonitor selects Services: the per-version Services (`<svc>-<version>`, which carry
+  // app.kubernetes.io/version) would make Prometheus scrape every pod once per Service, doubling
+  // every rate. Only the apex Service is selected.
+  const serviceSelector = {
+    ...selector,
+    matchExpressions: [{ key: 'app.kubernetes.io/version', operator: 'DoesNotExist' }],
+  };
   if (m.monitorKind === 'ServiceMonitor') {
     return new ServiceMonitor(scope, 'Resource', {
       metadata,
       spec: {
-        selector,
+        selector: serviceSelector,
         namespaceSelector,
         jobLabel: 'app',
         podTargetLabels: [...MONITOR_POD_TARGET_LABELS],

@@ -35,7 +35,7 @@ describe('Istio ambient: fails when', () => {
     const front = new MeshService(c, 'front', { versions: [versions[0]] });
     new AuthorizationPolicy(c, 'p', { service: users }).allow({ from: [Caller.meshService(front)], methods: ['GET'], paths: ['/x'] });
     const tail = ', which is an L7 field in a workload-selector policy, which Istio ambient enforces in ztunnel (L4 only): Istio turns such a policy into deny-all (the backend has no waypoint: Waypoint.none()). '
-      + 'Fix: use a waypoint (new IstioAmbient() has one per namespace) to authorize by method and path, or authorize by caller and port only.';
+      + 'Fix: use a waypoint (new IstioAmbient() has one per namespace) to authorize by method, path or end-user JWT, or authorize by caller and port only.';
     expect(() => Testing.synth(c)).toThrow(`IstioAmbient L7InSelectorPolicy: AuthorizationPolicy 'c/p': prop 'allow(rule).methods' is ["GET"]${tail}`);
     expect(() => Testing.synth(c)).toThrow(`IstioAmbient L7InSelectorPolicy: AuthorizationPolicy 'c/p': prop 'allow(rule).paths' is ["/x"]${tail}`);
   });

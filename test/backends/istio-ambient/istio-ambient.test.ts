@@ -38,7 +38,6 @@ describe('Istio ambient', () => {
       'istio.io/dataplane-mode': 'ambient',
       'istio.io/use-waypoint': 'waypoint',
       'pod-security.kubernetes.io/audit': 'restricted',
-      'pod-security.kubernetes.io/enforce': 'restricted',
       'pod-security.kubernetes.io/warn': 'restricted',
     });
     expect(named(objs, 'Gateway', 'waypoint')).toEqual({
@@ -119,9 +118,10 @@ describe('Istio ambient', () => {
     expect(named(objs, 'Gateway', 'waypoint').metadata.labels).toEqual({ 'istio.io/waypoint-for': 'service', 'istio.io/rev': 'canary' });
   });
 
-  test('Pod Security restricted is enforced by default; enforcePodSecurity: false turns it off', () => {
-    expect(named(Testing.synth(ambientChart()), 'Namespace', 'shop').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
-    expect(named(Testing.synth(ambientChart(new IstioAmbient(), { enforcePodSecurity: false })), 'Namespace', 'shop').metadata.labels['pod-security.kubernetes.io/enforce']).toBeUndefined();
+  test('Pod Security restricted is warned/audited by default (a default istiod\'s waypoint pods lack a seccompProfile); enforcePodSecurity: true enforces it', () => {
+    expect(named(Testing.synth(ambientChart()), 'Namespace', 'shop').metadata.labels['pod-security.kubernetes.io/enforce']).toBeUndefined();
+    expect(named(Testing.synth(ambientChart()), 'Namespace', 'shop').metadata.labels['pod-security.kubernetes.io/warn']).toBe('restricted');
+    expect(named(Testing.synth(ambientChart(new IstioAmbient(), { enforcePodSecurity: true })), 'Namespace', 'shop').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
   test('a namespace-wide L7 policy targets the waypoint Gateway; its ztunnel policy admits the scraper on every metrics port of the namespace', () => {

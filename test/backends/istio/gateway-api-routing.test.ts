@@ -2,7 +2,7 @@
 // Services, never a VirtualService or DestinationRule subsets.
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
-  DestinationTls, IstioRouting, IstioSidecar, Mesh, MeshService, RetryOn, StringMatch, TrafficSplit, Weight,
+  DestinationTls, IstioRouting, IstioSidecar, Mesh, MeshMonitor, MeshService, MonitorKind, RetryOn, StringMatch, TrafficSplit, Weight,
 } from '../../../src';
 import { MeshDemoChart } from '../../../src/example';
 
@@ -53,6 +53,17 @@ describe('Istio sidecar, Gateway API routing', () => {
     new MeshService(c, 'users', { versions });
     const route = Testing.synth(c).find((o: any) => o.kind === 'HTTPRoute');
     expect(route.spec.rules.map((r: any) => r.backendRefs.map((b: any) => b.name))).toEqual([['users-v1']]);
+  });
+
+  test('a ServiceMonitor selects the apex Service only, not the per-version Services (each pod scraped once)', () => {
+    const c = gatewayChart();
+    const svc = new MeshService(c, 'users', { versions });
+    new MeshMonitor(c, 'mon', { service: svc, kind: MonitorKind.SERVICE_MONITOR });
+    const objs = Testing.synth(c);
+    const selector = objs.find((o: any) => o.kind === 'ServiceMonitor').spec.selector;
+    const selects = (labels: { [k: string]: string }) => Object.entries(selector.matchLabels).every(([k, v]) => labels[k] === v)
+      && selector.matchExpressions.every((e: any) => e.operator === 'DoesNotExist' && !(e.key in labels));
+    expect(objs.filter((o: any) => o.kind === 'Service' && selects(o.metadata.labels)).map((o: any) => o.metadata.name)).toEqual(['users']);
   });
 
   test('no DestinationRule unless the service sets client TLS; then one per host without subsets', () => {
