@@ -79,6 +79,10 @@ export {
   assertValidManifests, formatValidationErrors, ManifestValidation, ManifestValidator, validateChart, validateManifests,
 } from './validation/validator';
 export type { ManifestValidatorOptions, ValidationError, ValidationResult } from './validation/validator';
+export { DEFAULT_KUBERNETES_VERSION, KubernetesVersion } from './validation/kubernetes-version';
+// The cdk8s CLI validation plugin (cdk8s.yaml `validations:`), loaded by class name from the package root
+export { MeshValidationPlugin } from './validation/cdk8s-plugin';
+export type { IValidationContext, MeshValidationPluginProperties, MeshValidationViolation } from './validation/cdk8s-plugin';
 
 // Change review (`cdk8s-mesh review`): the manifest interpreter and reviewer, as a library
 export * as review from './review';

@@ -3,6 +3,7 @@
 import { IstioAmbient, IstioRouting, IstioSidecar, Linkerd, Mesh } from './index';
 import { MeshDemoChart } from './example';
 import { synthRenderings } from './renderings';
+import { printSynthReport } from './synth-report';
 
 synthRenderings({
   // Istio sidecar mode, VirtualService + DestinationRule subsets (the default backend).
@@ -26,3 +27,4 @@ synthRenderings({
     new MeshDemoChart(app);
   },
 });
+printSynthReport();

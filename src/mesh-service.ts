@@ -181,6 +181,9 @@ export class MeshService extends Construct implements IMeshService {
 
   public constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
+    if (props === null || typeof props !== 'object') {
+      throw propError(KIND, this.node.path, 'props', props, 'is not an object', 'pass props such as { versions: [{ name: \'v1\', image: \'ghcr.io/acme/app:1.0.0\' }] }');
+    }
     guardDuplicateObjects(this);
     Object.defineProperty(this, MESH_SERVICE, { value: true });
     const ref = (prop: string): PropRef => ({ construct: KIND, path: this.node.path, prop });
@@ -377,9 +380,19 @@ export class MeshService extends Construct implements IMeshService {
 
   private declareVersion(options: MeshServiceVersionOptions, prop: string): kplus.Deployment {
     const ref: PropRef = { construct: KIND, path: this.node.path, prop };
+    if (options === null || typeof options !== 'object') {
+      throw propError(KIND, this.node.path, prop, options, 'is not a version', 'give e.g. { name: \'v1\', image: \'ghcr.io/acme/app:1.0.0\' }');
+    }
     if (options && this._deployments.has(options.name)) {
       throw propError(KIND, this.node.path, `${prop}.name`, options.name, 'is already declared',
         'give every version a unique name (e.g. "v1", "v2")');
+    }
+    // Per-version Services are DNS-1035 labels: `<service>-<version>` must fit in 63 characters.
+    const objectName = versionObjectName(this.serviceName, String(options.name));
+    if (this.backend.workload.versionServices && objectName.length > 63) {
+      throw propError(KIND, this.node.path, `${prop}.name`, options.name,
+        `makes the per-version Service ${JSON.stringify(objectName)} ${objectName.length} characters long, and ${this.backend.name} routes to one Service per version (Service names are at most 63)`,
+        `shorten serviceName or the version name to ${63 - 1 - String(options.name).length} + ${String(options.name).length} characters or fewer`);
     }
     const deployment = createVersionDeployment(this, ref, {
       serviceName: this.serviceName,

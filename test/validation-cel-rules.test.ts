@@ -2,7 +2,7 @@
 // (none today), Prometheus Operator — compiles with @bufbuild/cel and evaluates to a bool on a
 // value shaped like its schema node. A rule that uses a function the evaluator lacks (Kubernetes'
 // CEL library adds url(), isIP(), quantity(), ...) fails here, not silently in a user's synth.
-import { RE2JS } from 're2js';
+import { RE2JS } from '@bufbuild/re2';
 import { ManifestValidator } from '../src';
 import { evaluateRule, isTransitionRule } from '../src/validation/cel';
 import type { SchemaNode } from '../src/validation/schemas';

@@ -60,6 +60,9 @@ export class MetricsEndpoint {
 
 /** Throws unless the service declares a metrics endpoint. @internal */
 export function requireServiceMetrics(ref: PropRef, service: { serviceName: string; metrics?: ServiceMetrics }): ServiceMetrics {
+  if (service === null || typeof service !== 'object' || typeof service.serviceName !== 'string') {
+    throw propError(ref.construct, ref.path, ref.prop, service, 'is not a MeshService', 'pass the MeshService to watch');
+  }
   if (!service.metrics) {
     throw propError(ref.construct, ref.path, ref.prop, service.serviceName, 'declares no metrics endpoint (metrics: MetricsEndpoint.none())',
       'give the MeshService `metrics: MetricsEndpoint.http()` (the default) or drop this construct');

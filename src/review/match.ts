@@ -1,5 +1,5 @@
 // Request conditions, as both Istio and Gateway API express them, and how a request meets them.
-import { RE2JS } from 're2js';
+import { RE2JS } from '@bufbuild/re2';
 
 /**
  * One string condition. `prefix` is a plain string prefix (Istio); `pathPrefix` is Gateway API's

@@ -133,6 +133,9 @@ export interface TrafficRule extends TrafficRouteOptions {
   readonly matches?: HttpMatch[];
 }
 
+/** More retries than this is almost certainly a mistake (a retry storm), and beyond int32 Istio refuses it. */
+const MAX_RETRY_ATTEMPTS = 100;
+
 /** Translates one rule (or the default route) into the model, throwing on bad input. @internal */
 export function normalizeRule(ref: PropRef, rule: TrafficRule): RuleModel {
   const at = (prop: string): PropRef => ({ ...ref, prop: `${ref.prop}.${prop}` });
@@ -195,7 +198,19 @@ function normalizeDestinations(ref: PropRef, destinations: TrafficDestination[])
 
 /** @internal */
 export function normalizeRetries(ref: PropRef, retries: RetryPolicy): RetryModel {
+  if (retries === null || typeof retries !== 'object') {
+    throw propError(ref.construct, ref.path, ref.prop, retries, 'is not a retry policy', 'give e.g. { attempts: 3, perTryTimeout: Duration.millis(500) }');
+  }
   const attempts = requireNonNegativeInteger({ ...ref, prop: `${ref.prop}.attempts` }, retries.attempts);
+  if (attempts > MAX_RETRY_ATTEMPTS) {
+    throw propError(ref.construct, ref.path, `${ref.prop}.attempts`, attempts, `is above ${MAX_RETRY_ATTEMPTS}: every retry multiplies the load on a failing version (and Istio's field is an int32)`,
+      'use a few attempts (e.g. 3) with a per-try timeout');
+  }
+  if (attempts === 0 && retries.perTryTimeout !== undefined) {
+    throw propError(ref.construct, ref.path, `${ref.prop}.perTryTimeout`, retries.perTryTimeout instanceof Duration ? retries.perTryTimeout.toHumanString() : retries.perTryTimeout,
+      'is set with attempts: 0, where data planes disagree (Istio ignores it; Gateway API makes it a timeout on every request; Linkerd has no such setting)',
+      'drop perTryTimeout (use `timeout` for a request timeout), or give attempts ≥ 1')
+  }
   const retryOn = (retries.retryOn ?? []).map((r, i) => {
     const prop = `${ref.prop}.retryOn[${i}]`;
     if (!(r instanceof RetryOn)) {

@@ -154,6 +154,9 @@ export class PeerAuthentication extends Construct {
   }
 
   private declarePort(options: PortLevelMtls, prop: string): void {
+    if (options === null || typeof options !== 'object') {
+      throw propError(KIND, this.node.path, prop, options, 'is not a port-level override', 'give { port: 8080, mode: MtlsMode.PERMISSIVE }');
+    }
     if (!this.service) {
       throw propError(KIND, this.node.path, `${prop}.port`, options?.port,
         'is a port-level override on a namespace-wide policy (the CRD rule "portLevelMtls requires selector")',

@@ -8,8 +8,8 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { RE2JS } from 're2js';
-import { K8S_DEFINITIONS_FILE, vendoredCrdFiles } from './schemas';
+import { RE2JS } from '@bufbuild/re2';
+import { definitionsFiles, vendoredCrdFiles } from './schemas';
 
 /** Bump when the layout of cached files changes. */
 const CACHE_FORMAT = 1;
@@ -57,7 +57,7 @@ export function cacheKey(root: string): string {
   add('format', String(CACHE_FORMAT));
   add('ajv', ajvVersion());
   for (const f of sourceFiles()) add(`source:${path.basename(f)}`, fs.readFileSync(f));
-  add('definitions', fs.readFileSync(path.join(root, 'schemas', K8S_DEFINITIONS_FILE)));
+  for (const f of definitionsFiles(root)) add(`definitions:${path.basename(f)}`, fs.readFileSync(f));
   for (const f of vendoredCrdFiles(root)) add(`crd:${path.basename(f)}`, fs.readFileSync(f));
   return h.digest('hex').slice(0, 16);
 }

@@ -1,7 +1,8 @@
-// Loads the vendored schemas (Kubernetes 1.28 definitions, CRDs in crds/) and makes them closed
-// and ajv-compatible. Nothing here is compiled until a kind is first validated.
+// Loads the vendored schemas (Kubernetes definitions per version, CRDs in crds/) and makes them
+// closed and ajv-compatible. Nothing here is compiled until a kind is first validated.
 import * as fs from 'fs';
 import * as path from 'path';
+import { DEFAULT_KUBERNETES_VERSION, DEFINITIONS_FILES, KubernetesVersion } from './kubernetes-version';
 
 /** A JSON schema node (OpenAPI v2 / v3 subset used by Kubernetes). */
 export type SchemaNode = { [key: string]: any };
@@ -17,8 +18,24 @@ export function packageRoot(): string {
   }
 }
 
-/** The vendored Kubernetes OpenAPI v2 definitions (see schemas/PROVENANCE.md). */
-export const K8S_DEFINITIONS_FILE = 'k8s-1.28.0-definitions.json';
+/** The default version's vendored Kubernetes OpenAPI v2 definitions (see schemas/PROVENANCE.md). */
+export const K8S_DEFINITIONS_FILE = DEFINITIONS_FILES[DEFAULT_KUBERNETES_VERSION];
+
+/** The vendored definitions files present under `root` (schemas/k8s-*-definitions.json), sorted. */
+export function definitionsFiles(root: string): string[] {
+  const dir = path.join(root, 'schemas');
+  return fs.readdirSync(dir).filter((f) => /^k8s-.*-definitions\.json$/.test(f)).sort().map((f) => path.join(dir, f));
+}
+
+/**
+ * The OpenAPI v2 spelling of the two types whose wire form is wider than their declared `type`,
+ * as the API server decodes them (and as yannh/kubernetes-json-schema writes them, which the 1.28
+ * file already is): an IntOrString is a string or an integer, a Quantity a string or a number.
+ */
+const WIRE_TYPES: Record<string, SchemaNode> = {
+  'io.k8s.apimachinery.pkg.util.intstr.IntOrString': { oneOf: [{ type: 'string' }, { type: 'integer' }] },
+  'io.k8s.apimachinery.pkg.api.resource.Quantity': { oneOf: [{ type: 'string' }, { type: 'number' }] },
+};
 /** The id under which the Kubernetes definitions are registered with ajv. */
 export const K8S_SCHEMA_ID = 'k8s';
 /** The ObjectMeta definition, shared by core kinds and custom resources. */
@@ -45,13 +62,15 @@ export function forEachSchema(node: SchemaNode, visit: (s: SchemaNode) => void):
 }
 
 /**
- * The Kubernetes definitions, closed to unknown fields: the published definitions carry no
- * `additionalProperties`, so without this an unknown field (a typo) would pass.
+ * The Kubernetes definitions of `version`, closed to unknown fields: the published definitions
+ * carry no `additionalProperties`, so without this an unknown field (a typo) would pass.
  * Returns the ajv schema and a map from `apiVersion kind` to the definition name.
  */
-export function loadKubernetesDefinitions(root: string): { schema: SchemaNode; kinds: Map<string, string> } {
-  const raw = JSON.parse(fs.readFileSync(path.join(root, 'schemas', K8S_DEFINITIONS_FILE), 'utf8'));
-  const definitions: Record<string, SchemaNode> = raw.definitions;
+export function loadKubernetesDefinitions(
+  root: string, version: KubernetesVersion = DEFAULT_KUBERNETES_VERSION,
+): { schema: SchemaNode; kinds: Map<string, string> } {
+  const raw = JSON.parse(fs.readFileSync(path.join(root, 'schemas', DEFINITIONS_FILES[version]), 'utf8'));
+  const definitions: Record<string, SchemaNode> = { ...raw.definitions, ...structuredClone(WIRE_TYPES) };
   const kinds = new Map<string, string>();
   for (const [name, def] of Object.entries(definitions)) {
     for (const gvk of def['x-kubernetes-group-version-kind'] ?? []) {

@@ -3,6 +3,7 @@ import type { ErrorObject } from 'ajv';
 import { ApiObject, Chart } from 'cdk8s';
 import { cacheKey, contentHash, loadStandalone, re2Pattern, ValidatorCache } from './cache';
 import { hasDefaults, withServerDefaults } from './defaults';
+import { KubernetesVersion, kubernetesVersion } from './kubernetes-version';
 import { ajvErrors } from './messages';
 import type { PathError } from './paths';
 import {
@@ -73,6 +74,14 @@ export interface ManifestValidatorOptions {
    * @see https://ajv.js.org/standalone.html (the compiled validators are ajv standalone code)
    */
   readonly cacheDir?: string;
+  /**
+   * The Kubernetes release whose core API definitions judge core kinds (Deployment, Service, ...):
+   * a field added after 1.28 is an unknown field under 1.28 and valid under a release that has it,
+   * e.g. `Service.spec.trafficDistribution` (1.31+). `'1.36'`, `'v1.36'` and `'1.36.2'` name the same.
+   * @default KubernetesVersion.V1_28 (the API cdk8s-plus-28 generates)
+   * @see https://kubernetes.io/releases/
+   */
+  readonly kubernetesVersion?: KubernetesVersion | string;
 }
 
 type CheckFunction = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
@@ -85,7 +94,7 @@ interface CompiledKind {
 }
 
 /** The Kubernetes definitions with ajv set up the way every validator is generated. */
-function createAjv(root: string): Ajv {
+function createAjv(root: string, version: KubernetesVersion): Ajv {
   const { Ajv: AjvClass, addFormats, codegen } = compiler();
   const ajv = new AjvClass({
     strict: false, allErrors: true, verbose: true,
@@ -93,7 +102,7 @@ function createAjv(root: string): Ajv {
   });
   addFormats(ajv);
   for (const f of ['int32', 'int64', 'uint32', 'double', 'float', 'int-or-string']) ajv.addFormat(f, true);
-  ajv.addSchema(loadKubernetesDefinitions(root).schema);
+  ajv.addSchema(loadKubernetesDefinitions(root, version).schema);
   return ajv;
 }
 
@@ -109,6 +118,8 @@ export class ManifestValidator {
   private readonly allowUnknownKinds: boolean;
   private readonly extraCrds: ReadonlyArray<SchemaNode>;
   private readonly cacheDir?: string;
+  /** The Kubernetes release whose definitions judge core kinds. */
+  public readonly kubernetesVersion: KubernetesVersion;
   private state?: { root: string; core: Map<string, string>; crds: Map<string, CrdVersion>; cache?: ValidatorCache };
   private ajv?: Ajv;
   private readonly compiled = new Map<string, CompiledKind>();
@@ -117,6 +128,7 @@ export class ManifestValidator {
     this.allowUnknownKinds = options.allowUnknownKinds ?? false;
     this.extraCrds = options.crds ?? [];
     this.cacheDir = options.cacheDir ?? (process.env.CDK8S_MESH_VALIDATION_CACHE || undefined);
+    this.kubernetesVersion = kubernetesVersion(options.kubernetesVersion, 'ManifestValidator');
   }
 
   /**
@@ -162,12 +174,11 @@ export class ManifestValidator {
     if (!this.state) {
       const root = packageRoot();
       const cache = this.cacheDir ? new ValidatorCache(this.cacheDir, cacheKey(root)) : undefined;
-      const parse = () => ({
-        crds: withoutDescriptions(readCrdDocuments(vendoredCrdFiles(root))),
-        core: [...loadKubernetesDefinitions(root).kinds],
-      });
-      const inputs = cache ? cache.json('inputs', parse) : parse();
-      this.state = { root, core: new Map(inputs.core), crds: crdVersions([...inputs.crds, ...this.extraCrds]), cache };
+      const parseCrds = () => withoutDescriptions(readCrdDocuments(vendoredCrdFiles(root)));
+      const parseCore = () => [...loadKubernetesDefinitions(root, this.kubernetesVersion).kinds];
+      const vendored = cache ? cache.json('crds', parseCrds) : parseCrds();
+      const core = cache ? cache.json(`core-kinds-${this.kubernetesVersion}`, parseCore) : parseCore();
+      this.state = { root, core: new Map(core), crds: crdVersions(appliedCrds(vendored, this.extraCrds)), cache };
     }
     return this.state;
   }
@@ -176,7 +187,7 @@ export class ManifestValidator {
   private generate(key: string, ref: string | SchemaNode): CheckFunction {
     const { root, cache } = this.load();
     const build = () => {
-      this.ajv ??= createAjv(root);
+      this.ajv ??= createAjv(root, this.kubernetesVersion);
       const fn = typeof ref === 'string' ? this.ajv.getSchema(ref)! : this.ajv.compile(ref);
       return compiler().standalone(this.ajv, fn);
     };
@@ -196,11 +207,30 @@ export class ManifestValidator {
       // The schema's own hash: a CRD passed in `crds` may redefine a vendored kind.
       result = { check: this.generate(`${key} ${contentHash(JSON.stringify(schema))}`, schema), crd, defaults: hasDefaults(crd.structural) };
     } else if (core.has(key)) {
-      result = { check: this.generate(key, `${K8S_SCHEMA_ID}#/definitions/${core.get(key)}`), defaults: false };
+      result = { check: this.generate(`k8s-${this.kubernetesVersion} ${key}`, `${K8S_SCHEMA_ID}#/definitions/${core.get(key)}`), defaults: false };
     }
     if (result) this.compiled.set(key, result);
     return result;
   }
+}
+
+/**
+ * The CRDs the validator serves, as the API server would after the passed-in ones were applied on
+ * top of the vendored ones: a CRD is identified by `metadata.name`, so one passed in replaces the
+ * vendored CRD of that name whole (its versions, schemas, defaults and rules; a version it no
+ * longer lists is no longer served), and of two passed in with one name the later wins.
+ */
+function appliedCrds(vendored: ReadonlyArray<SchemaNode>, extra: ReadonlyArray<SchemaNode>): SchemaNode[] {
+  const byName = new Map<string, SchemaNode>();
+  for (const crd of [...vendored, ...extra]) {
+    const name = crd?.metadata?.name;
+    if (typeof name !== 'string' || !crd?.spec?.group || !crd?.spec?.names?.kind) {
+      throw new Error(`ManifestValidator: prop 'crds' holds ${JSON.stringify(crd?.metadata?.name ?? crd?.kind ?? crd).slice(0, 80)}, which is not a CustomResourceDefinition (it needs metadata.name, spec.group and spec.names.kind). Fix: pass parsed apiextensions.k8s.io/v1 CustomResourceDefinition documents.`);
+    }
+    byName.delete(name); // re-inserted last: a replaced CRD's kinds are looked up after the others
+    byName.set(name, crd);
+  }
+  return [...byName.values()];
 }
 
 function describeObject(obj: any): string {

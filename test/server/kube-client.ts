@@ -1,17 +1,18 @@
-// A minimal Kubernetes API client for the server layer: Node HTTPS, no kubectl. Reads the target
-// from the environment: CRD_TEST_SERVER_URL (anonymous), else KUBECONFIG's current context.
-import * as fs from 'fs';
+// The server layer's Kubernetes API client. Where to send and how to authenticate is resolved the
+// way kubectl does, by @kubernetes/client-node (kube-target.mjs: kubeconfig merging, contexts,
+// exec credential plugins for EKS/GKE/AKS); requests are plain Node HTTPS with what it resolved.
+import { spawnSync } from 'child_process';
 import * as http from 'http';
 import * as https from 'https';
 import * as path from 'path';
-import * as YAML from 'yaml';
 
 /** Where requests go and how they authenticate. */
 export interface KubeTarget {
   readonly server: string;
   /** Where the target came from, for messages. */
   readonly source: string;
-  readonly token?: string;
+  /** Headers the credentials add (`Authorization: Bearer …`). */
+  readonly headers: Readonly<Record<string, string>>;
   readonly ca?: Buffer;
   readonly cert?: Buffer;
   readonly key?: Buffer;
@@ -26,58 +27,35 @@ export interface KubeResponse {
 }
 
 const isLoopback = (server: string) => ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(new URL(server).hostname);
+const buffer = (b64?: string) => (b64 ? Buffer.from(b64, 'base64') : undefined);
 
-function readData(base: string, data?: string, file?: string): Buffer | undefined {
-  if (data) return Buffer.from(data, 'base64');
-  if (file) return fs.readFileSync(path.resolve(base, file));
-  return undefined;
-}
-
-/** The API server the environment names, or undefined when none is configured. */
+/**
+ * The API server the environment names, or undefined when none is configured: `KUBECONFIG` (its
+ * files merged, the current context or `$MESH_KUBE_CONTEXT`), else `CRD_TEST_SERVER_URL` (a
+ * loopback test server, anonymous). Exec credential plugins run once, here.
+ */
 export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): KubeTarget | undefined {
-  if (env.CRD_TEST_SERVER_URL) {
+  if (!env.KUBECONFIG) {
+    if (!env.CRD_TEST_SERVER_URL) return undefined;
     const server = env.CRD_TEST_SERVER_URL;
     if (!isLoopback(server)) throw new Error(`CRD_TEST_SERVER_URL=${server}: only a loopback test server may be used without a kubeconfig`);
-    return { server, source: 'CRD_TEST_SERVER_URL', insecure: true };
+    return { server, source: 'CRD_TEST_SERVER_URL', headers: {}, insecure: true };
   }
-  if (!env.KUBECONFIG) return undefined;
-  const file = env.KUBECONFIG.split(path.delimiter)[0];
-  const config = YAML.parse(fs.readFileSync(file, 'utf8'));
-  const named = (list: any[], name: string, what: string) => {
-    const found = (list ?? []).find((x) => x.name === name);
-    if (!found) throw new Error(`KUBECONFIG ${file}: no ${what} named "${name}"`);
-    return found;
-  };
-  const context = named(config.contexts, config['current-context'], 'context').context;
-  const cluster = named(config.clusters, context.cluster, 'cluster').cluster;
-  const user = context.user ? named(config.users, context.user, 'user').user ?? {} : {};
-  if (user.exec || user['auth-provider']) {
-    throw new Error(`KUBECONFIG ${file}: exec/auth-provider credentials are not supported here; use a token or client certificate`);
-  }
-  const base = path.dirname(file);
-  const server: string = cluster.server;
-  const skip = cluster['insecure-skip-tls-verify'] === true;
-  if (skip && !isLoopback(server)) {
-    throw new Error(`KUBECONFIG ${file}: refusing to skip TLS verification for non-loopback server ${server}; set certificate-authority-data`);
-  }
-  return {
-    server,
-    source: `KUBECONFIG ${file} (context ${config['current-context']})`,
-    token: user.token ?? (user.tokenFile ? fs.readFileSync(path.resolve(base, user.tokenFile), 'utf8').trim() : undefined),
-    ca: readData(base, cluster['certificate-authority-data'], cluster['certificate-authority']),
-    cert: readData(base, user['client-certificate-data'], user['client-certificate']),
-    key: readData(base, user['client-key-data'], user['client-key']),
-    insecure: skip,
-  };
+  const run = spawnSync(process.execPath, [path.join(__dirname, 'kube-target.mjs')], { env, encoding: 'utf8', timeout: 60_000 });
+  const line = run.stdout?.trim().split('\n').pop();
+  if (run.status !== 0 || !line) throw new Error(`resolving the API server (test/server/kube-target.mjs) failed: ${run.stderr || run.error?.message || `exit ${run.status}`}`);
+  const t = JSON.parse(line);
+  if (t.error) throw new Error(t.error);
+  if (t.none) return undefined;
+  return { server: t.server, source: t.source, headers: t.headers ?? {}, ca: buffer(t.ca), cert: buffer(t.cert), key: buffer(t.key), insecure: t.insecure === true };
 }
 
 /** Sends one request; `body` is sent as JSON, or as YAML when it is a string. */
 export function request(target: KubeTarget, method: string, urlPath: string, body?: unknown): Promise<KubeResponse> {
   const url = new URL(urlPath, target.server);
   const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { ...target.headers, Accept: 'application/json' };
   if (payload !== undefined) headers['Content-Type'] = typeof body === 'string' ? 'application/yaml' : 'application/json';
-  if (target.token) headers.Authorization = `Bearer ${target.token}`;
   const options: https.RequestOptions = {
     method, headers, ca: target.ca, cert: target.cert, key: target.key,
     rejectUnauthorized: !(target.insecure && isLoopback(target.server)),

@@ -44,7 +44,7 @@ export function analyzeGatewayApiRouting(routes: readonly GatewayApiRouteInput[]
   const attached = new Map<string, GatewayApiRouteInput>();
   for (const route of routes) {
     const err: Report = (code, prop, value, problem, fix) => `GatewayAPI ${code}: ${propError(route.ref.construct, route.ref.path, prop, value, problem, fix).message}`;
-    out.push(...missingBackends(route, err), ...invalidRegexes(route.model, err), ...neverWinning(route, dialect, err));
+    out.push(...consumerRoute(route, dialect, err), ...missingBackends(route, err), ...invalidRegexes(route.model, err), ...neverWinning(route, dialect, err));
     const ns = route.service.namespace ?? route.model.namespace ?? 'default';
     const key = `${route.model.namespace ?? 'default'} → ${ns}/${route.service.name}:${route.service.port}`;
     const first = attached.get(key);
@@ -57,6 +57,20 @@ export function analyzeGatewayApiRouting(routes: readonly GatewayApiRouteInput[]
     }
   }
   return out;
+}
+
+/**
+ * A route in another namespace than its Service is a GAMMA *consumer* route: it only steers that
+ * namespace's own clients, its cross-namespace backendRefs need a ReferenceGrant, and every other
+ * client would lose the producer's routing. Refused: route a service from its own namespace.
+ */
+function consumerRoute(route: GatewayApiRouteInput, dialect: GatewayApiDialect, err: Report): string[] {
+  const routeNs = route.model.namespace ?? '';
+  const serviceNs = route.service.namespace ?? route.model.serviceNamespace ?? '';
+  if (routeNs === serviceNs) return [];
+  return [err('ConsumerRoute', 'service', route.service.name,
+    `is in namespace ${JSON.stringify(serviceNs)} but this route would live in ${JSON.stringify(routeNs)}: under ${dialect.backend} (Gateway API, GAMMA) that is a consumer route, which only steers clients in ${JSON.stringify(routeNs)}, needs a ReferenceGrant for its backendRefs, and leaves every other client unrouted`,
+    'create the TrafficSplit in the chart (namespace) of the service it routes')];
 }
 
 function missingBackends(route: GatewayApiRouteInput, err: Report): string[] {

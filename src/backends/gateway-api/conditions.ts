@@ -2,7 +2,7 @@
 // conjunction (a request matching both), coverage, overlap and Gateway API's precedence order.
 // Paths follow Gateway API semantics: PathPrefix compares whole segments ('/api' matches /api and
 // /api/x, not /apix); regexes match the whole value (Envoy's safe_regex, RE2).
-import { RE2JS } from 're2js';
+import { RE2JS } from '@bufbuild/re2';
 import { MatchModel, StringMatch, StringMatchKind } from '../../models/routing';
 
 /** A path condition; a match without one has PathPrefix '/' (the CRD's default). @internal */

@@ -48,6 +48,13 @@ export function requireExpressible(ref: RouteRef, rule: RuleModel, dialect: Gate
       `${dialect.backend} drops a whole HTTPRoute that has a RequestMirror filter (only a controller log line says so)`,
       'remove the mirror, or mirror with a backend that honours RequestMirror (Istio sidecar or ambient)');
   }
+  // Gateway API durations (GEP-2257) have at most 5 digits per unit: 99999h is the longest.
+  const MAX_MS = 99999 * 3600 * 1000;
+  for (const [prop, ms] of [[`${rule.prop}.timeout`, rule.timeoutMs], [`${rule.prop}.retries.perTryTimeout`, rule.retries?.perTryTimeoutMs]] as const) {
+    if (ms !== undefined && ms > MAX_MS) {
+      fail(prop, `${ms}ms`, 'Gateway API durations are at most 99999h (GEP-2257)', 'use a timeout under 99999h (about 11 years), or none');
+    }
+  }
   if (rule.matches.length > LIMITS.matches) {
     fail(`${rule.prop}.matches`, `${rule.matches.length} matches`, `an HTTPRoute rule holds at most ${LIMITS.matches} matches`, 'split the rule in two');
   }

@@ -130,6 +130,11 @@ export class Linkerd implements IMeshBackend {
     return {
       validate: () => {
         const errors: string[] = [];
+        const first = app.mtlsIndex().firstOfScope(policy);
+        if (first && first !== policy) {
+          errors.push(`PeerAuthentication '${policy.path}': namespace ${JSON.stringify(policy.namespace)} already has the ${policy.serviceName === undefined ? 'namespace-wide PeerAuthentication' : `PeerAuthentication for service ${JSON.stringify(policy.serviceName)}`} '${first.path}', `
+            + 'and Linkerd takes one inbound policy per scope: this one would be ignored. Fix: keep one policy per namespace and workload (put port overrides in the same policy).');
+        }
         for (const [port, mode] of policy.ports) {
           if (mode === 'DISABLE') {
             try { requireLinkerdMtls(policy); } catch (e) { errors.push((e as Error).message); }
@@ -177,6 +182,11 @@ export class Linkerd implements IMeshBackend {
 
   public renderMonitor(scope: Construct, monitor: MonitorModel, endpoint: ScrapeEndpointModel, app: AppModel): IRendering {
     const service = serviceOf(app, monitor.service.namespace, monitor.service.serviceName);
+    if (service && (monitor.namespace ?? '') !== (service.namespace ?? '')) {
+      throw propError(monitor.kind, monitor.path, 'service', service.serviceName,
+        `is in namespace ${JSON.stringify(service.namespace ?? '')}, but this MeshMonitor is in ${JSON.stringify(monitor.namespace ?? '')}, and under Linkerd the scrape's Server route and NetworkAuthentication must live in the service's namespace (a Server only selects pods of its own namespace)`,
+        'create the MeshMonitor in the chart of the service (its PodMonitor is then found by a Prometheus selecting monitors in that namespace)');
+    }
     if (service) {
       const ref = { construct: monitor.kind, path: monitor.path };
       authorizeScrape(app, scope, ensureServer(app, scope, ref, service, endpoint.port), endpoint.path, this.networks, ref);

@@ -10,7 +10,7 @@
 //
 // PathPrefix: "Matches based on a URL path prefix split by `/`. [...] done on a path element by
 // element basis [...] a trailing `/` is ignored: /abc, /abc/ and /abc/def match /abc, /abcd does not."
-import { RE2JS } from 're2js';
+import { RE2JS } from '@bufbuild/re2';
 import { HttpRouteSpec } from '../../../imports/gateway.networking.k8s.io';
 
 /** One request, as the matcher sees it (header names lower-case). */

@@ -8,7 +8,7 @@ import { HttpMatch, MatchModel, RoutingModel } from '../../../src/models/routing
 import { TrafficRule } from '../../../src/routing/route-options';
 import { REF, routing, service, synthesized } from './fixtures';
 import { gatewayWinner, RegexRank, TestRequest } from './gateway-matcher';
-import { RE2JS } from 're2js';
+import { RE2JS } from '@bufbuild/re2';
 
 const PATHS = ['/', '/api', '/api/users', '/api/users/7', '/apix', '/web', '/web/a'];
 const METHODS = ['GET', 'POST'];
