@@ -133,9 +133,9 @@ export class IstioAmbient implements IMeshBackend {
   }
 
   /**
-   * Resilience is a DestinationRule traffic policy per host (the apex and each version's Service):
-   * the waypoint, an Envoy, applies it to the traffic it routes. Refused without a waypoint
-   * (ztunnel is L4 and applies no DestinationRule).
+   * Mesh objects of a MeshService: under ambient only for `resilience`, a DestinationRule traffic
+   * policy per host (the apex and each version's Service) that the waypoint, an Envoy, applies to
+   * the traffic it routes. Refused without a waypoint (ztunnel is L4 and applies no DestinationRule).
    */
   public renderService(scope: Construct, svc: ServiceModel, app: AppModel): IServiceRendering {
     this.refuseTls(svc);
