@@ -27,11 +27,21 @@ export class MeshDemoChart extends Chart {
 
     // The seed's Go service: listens on :8080, GET /health (liveness), GET /ready (readiness) —
     // MeshService's defaults, spelled out here for the reader.
+    // Day 2: circuit breaking — a pod answering 5 consecutive 5xx is taken out of callers' load
+    // balancing for 30 s (Istio: DestinationRule outlierDetection; Linkerd: failure accrual on the
+    // Service). v1 scales with an HPA (2–6 pods at 80 % CPU; its Deployment sets no `replicas`) and
+    // keeps all but one pod through node drains (PDB). v2 runs 2 pods: with one, ejecting it would
+    // fail every request routed to v2 (synth refuses that).
     this.myservice = new MeshService(this, 'myservice', {
       port: 8080,
+      resilience: { outlierDetection: { consecutive5xxErrors: 5, baseEjectionTime: Duration.seconds(30) } },
       versions: [
-        { name: 'v1', image: 'ghcr.io/acme/myservice:1.0.0', replicas: 2 },
-        { name: 'v2', image: 'ghcr.io/acme/myservice:2.0.0', replicas: 1 },
+        {
+          name: 'v1', image: 'ghcr.io/acme/myservice:1.0.0',
+          autoscaling: { minReplicas: 2, maxReplicas: 6, cpuUtilizationPercent: 80 },
+          disruptionBudget: { maxUnavailable: 1 },
+        },
+        { name: 'v2', image: 'ghcr.io/acme/myservice:2.0.0', replicas: 2 },
       ],
     });
 

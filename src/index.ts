@@ -24,6 +24,8 @@ export type { MeshServicePort } from './service-ports';
 export type { IMeshService, MeshServiceProps } from './mesh-service';
 export type { MeshServiceVersionOptions } from './workload';
 export type { VersionAutoscaling, VersionDisruptionBudget } from './availability';
+export { LoadBalancer } from './resilience';
+export type { ConnectionPoolOptions, OutlierDetectionOptions, ServiceResilience } from './resilience';
 export { HealthProbe } from './health-probe';
 export type { HealthProbeOptions } from './health-probe';
 export { ISTIO_RESERVED_PORTS, isDns1035Label, isDns1123Label, isLabelKey, isLabelValue } from './names';

@@ -14,6 +14,7 @@ import type { RuleModel } from './models/routing';
 import { edgesOf } from './models/ingress';
 import { PropRef, requireDns1035Label, requireDns1123Label, requireLabels } from './names';
 import { MetricsEndpoint, ServiceMetrics } from './observability/metrics';
+import { resolveResilience, ServiceResilience } from './resilience';
 import { DestinationTls } from './security/destination-tls';
 import { MeshProtocol, MeshServicePort, resolvePorts } from './service-ports';
 import { createVersionDeployment, MeshServiceVersionOptions } from './workload';
@@ -94,6 +95,14 @@ export interface MeshServiceProps {
    * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#ClientTLSSettings
    */
   readonly tls?: DestinationTls;
+  /**
+   * Connection pool limits, outlier detection (circuit breaking) and load balancing; a version's
+   * `resilience` replaces it group by group. See README "Resilience" for each data plane.
+   * @default - none: the data plane's defaults
+   * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#TrafficPolicy
+   * @see https://linkerd.io/2-edge/reference/circuit-breaking/
+   */
+  readonly resilience?: ServiceResilience;
 }
 
 /** A MeshService as other constructs (TrafficSplit, policies, monitors) see it. */
@@ -224,6 +233,7 @@ export class MeshService extends Construct implements IMeshService {
       metrics: this.metrics,
       tls: this.tls?._toModel(),
       probes: httpProbes,
+      resilience: resolveResilience(ref('resilience'), props.resilience, this.protocol === MeshProtocol.TCP),
     };
     app.services.push(this.model);
 
@@ -232,7 +242,7 @@ export class MeshService extends Construct implements IMeshService {
       metadata: { name: this.serviceName, labels: commonLabels },
       automountToken: false,
     });
-    this.service = this.createService('Service', this.serviceName, commonLabels, appSelector(this.serviceName));
+    this.service = this.createService('Service', this.serviceName, commonLabels, appSelector(this.serviceName), this.backend.workload.serviceAnnotations?.(this.model));
     this.rendering = this.backend.renderService(this, this.model, app);
 
     if (props.defaultVersion !== undefined) requireDns1123Label(ref('defaultVersion'), props.defaultVersion);
@@ -263,8 +273,9 @@ export class MeshService extends Construct implements IMeshService {
   }
 
   /**
-   * The Istio DestinationRule, when the backend renders one (Istio sidecar mode: subsets for
-   * VirtualService routing; with Gateway API routing only if `tls` is set).
+   * The Istio DestinationRule of the service's own host, when the backend renders one (Istio
+   * sidecar mode: subsets for VirtualService routing; with Gateway API routing, or ambient, only
+   * for `tls` or `resilience`).
    */
   public get destinationRule(): ApiObject | undefined {
     return this.rendering.resource;
@@ -355,9 +366,9 @@ export class MeshService extends Construct implements IMeshService {
     return this.defaultRoute.validate?.() ?? [];
   }
 
-  private createService(id: string, name: string, labels: { [key: string]: string }, selector: { [key: string]: string }): kplus.Service {
+  private createService(id: string, name: string, labels: { [key: string]: string }, selector: { [key: string]: string }, annotations?: { [key: string]: string }): kplus.Service {
     const service = new kplus.Service(this, id, {
-      metadata: { name, labels },
+      metadata: { name, labels, annotations: annotations && Object.keys(annotations).length > 0 ? annotations : undefined },
       ports: this.ports.map((p) => ({ port: p.port, targetPort: p.port, name: p.name, protocol: kplus.Protocol.TCP })),
     });
     for (const [key, value] of Object.entries(selector)) service.selectLabel(key, value);
@@ -393,7 +404,8 @@ export class MeshService extends Construct implements IMeshService {
     }, options);
     this._deployments.set(options.name, deployment);
     // With an autoscaler, the fewest pods it keeps: what routing analysis must assume.
-    const version = { name: options.name, replicas: options.autoscaling ? (options.autoscaling.minReplicas ?? 2) : (options.replicas ?? 2), image: options.image };
+    const resilience = resolveResilience({ ...ref, prop: `${prop}.resilience` }, options.resilience, this.protocol === MeshProtocol.TCP);
+    const version = { name: options.name, replicas: options.autoscaling ? (options.autoscaling.minReplicas ?? 2) : (options.replicas ?? 2), image: options.image, resilience, prop };
     this.model.versions.push(version);
     if (this.backend.workload.versionServices) {
       const name = versionObjectName(this.serviceName, options.name);

@@ -98,7 +98,7 @@ export class TrafficSplit extends Construct {
     if (MeshService.isMeshService(this.service)) this.service._routedBy(this.node.path);
     const app = appModelOf(this);
     const input: RoutingInput = { path: this.node.path, kind: KIND, service: this.service, model: () => this._routingModel() };
-    app.routings.push({ path: this.node.path, kind: KIND, host: `${this.service.serviceName}.${this.service.namespace ?? 'default'}`, backend: this.backend.id, namespace: this.namespace });
+    app.routings.push({ path: this.node.path, kind: KIND, host: `${this.service.serviceName}.${this.service.namespace ?? 'default'}`, backend: this.backend.id, namespace: this.namespace, model: input.model });
     this.rendering = this.backend.renderRouting(this, input, app);
     this.node.addValidation({ validate: () => mixedBackends(app, this.node.path, this.namespace, this.backend) });
     this.node.addValidation({ validate: () => this.sameBackendAsService() });

@@ -8,6 +8,7 @@ import { podLabels, versionSelector } from './models/service';
 import { PropRef, requireDns1123Label, requireNonNegativeInteger } from './names';
 import { applyPodSecurity, containerSecurityContext, PodSecurityOptions, podSecurityContext, resolvePodSecurity } from './security/pod-security';
 import { keepJsonPatches } from './api-object-patches';
+import type { ServiceResilience } from './resilience';
 
 /**
  * One version of a MeshService: its own Deployment `<service>-<version>` and DestinationRule
@@ -65,6 +66,14 @@ export interface MeshServiceVersionOptions {
    * @default - the Pod Security Standards "restricted" profile, read-only root filesystem, no token
    */
   readonly podSecurity?: PodSecurityOptions;
+  /**
+   * This version's connection pool, outlier detection or load balancing, replacing the service's
+   * `resilience` group by group (`outlierDetection: false` turns it off for this version). Istio:
+   * the subset's (or the version Service host's) DestinationRule `trafficPolicy`.
+   * @default - the service's `resilience`
+   * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#Subset
+   */
+  readonly resilience?: ServiceResilience;
 }
 
 /** What a version's Deployment needs from its MeshService. @internal */

@@ -48,6 +48,13 @@ export interface WorkloadDialect {
   podAnnotations(service: ServiceModel): { [key: string]: string };
   /** True if routing targets Services (Gateway API): MeshService then emits `<service>-<version>` Services. */
   readonly versionServices: boolean;
+  /**
+   * Annotations of the service's own Service (the one selecting every version), e.g. Linkerd's
+   * failure accrual; throws for props the data plane can't express. Backends that need none
+   * leave it out.
+   * @default - no annotations
+   */
+  serviceAnnotations?(service: ServiceModel): { [key: string]: string };
 }
 
 /** What a MeshNamespace asks of the backend. */

@@ -15,6 +15,17 @@ export interface RoutingEntry {
   readonly backend: string;
   /** Namespace of the routing object. @default - the chart has none */
   readonly namespace?: string;
+  /**
+   * Its rules and their weighted destinations (rules added later included), for analysis across
+   * constructs — the part of the RoutingModel they read (structural: models/routing imports this file).
+   */
+  readonly model?: () => { readonly rules: ReadonlyArray<RoutedRule> };
+}
+
+/** A rule of a routing entry, as cross-construct analysis reads it. @internal */
+export interface RoutedRule {
+  readonly prop: string;
+  readonly destinations: ReadonlyArray<{ readonly version: string; readonly weight?: number }>;
 }
 
 /** Which backend renders which construct, for the "one backend per namespace" check. @internal */

@@ -1,5 +1,6 @@
 // The service model: what a MeshService declares, as plain data (no cdk8s, constructs or
 // imports/). Backends render it; analysis reads it. Messages name `path` (the construct path).
+import type { ResilienceModel } from './resilience';
 
 /** The application protocol of a service port, as the package models it (values are MeshProtocol's). */
 export type ProtocolModel = 'http' | 'http2' | 'grpc' | 'tcp';
@@ -21,6 +22,10 @@ export interface VersionModel {
   readonly name: string;
   readonly replicas: number;
   readonly image: string;
+  /** The version's own resilience groups (they replace the service's, group by group). */
+  readonly resilience?: ResilienceModel;
+  /** Where the version was declared, for messages: `versions[1]` or `addVersion(options)`. */
+  readonly prop?: string;
 }
 
 /** Where the application serves Prometheus metrics. @internal */
@@ -69,6 +74,8 @@ export interface ServiceModel {
   readonly tls?: ClientTlsModel;
   /** The HTTP GET probes of every version's pods (kubelet calls them in plain text). */
   readonly probes?: readonly HttpProbeModel[];
+  /** Connection pool, outlier detection and load balancing toward the service (the `resilience` prop). */
+  readonly resilience?: ResilienceModel;
 }
 
 /** What routing, policies and monitors need to know of a service they reference. @internal */

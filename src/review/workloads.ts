@@ -37,6 +37,12 @@ export class Inventory {
   public constructor(public readonly objects: readonly K8sObject[]) {
     for (const s of ofKind(objects, '', 'Service')) this.services.set(`${namespaceOf(s)}/${s.metadata.name}`, s);
     for (const n of ofKind(objects, '', 'Namespace')) this.namespaces.set(n.metadata.name, n);
+    // An autoscaled workload sets no replicas: count the fewest its HorizontalPodAutoscaler keeps.
+    const autoscaled = new Map<string, number>();
+    for (const h of ofKind(objects, 'autoscaling', 'HorizontalPodAutoscaler')) {
+      const t = h.spec?.scaleTargetRef;
+      if (t?.name) autoscaled.set(`${namespaceOf(h)}/${t.kind}/${t.name}`, typeof h.spec.minReplicas === 'number' ? h.spec.minReplicas : 1);
+    }
     for (const d of objects.filter((o) => groupOf(o) === 'apps' && (o.kind === 'Deployment' || o.kind === 'StatefulSet'))) {
       const tpl = d.spec?.template ?? {};
       this.workloads.push({
@@ -45,7 +51,7 @@ export class Inventory {
         name: d.metadata.name,
         labels: tpl.metadata?.labels ?? {},
         annotations: tpl.metadata?.annotations ?? {},
-        replicas: typeof d.spec?.replicas === 'number' ? d.spec.replicas : 1,
+        replicas: typeof d.spec?.replicas === 'number' ? d.spec.replicas : autoscaled.get(`${namespaceOf(d)}/${d.kind}/${d.metadata.name}`) ?? 1,
         serviceAccount: tpl.spec?.serviceAccountName ?? 'default',
         ports: (tpl.spec?.containers ?? []).flatMap((c: any) => (c.ports ?? []).map((p: any) => p.containerPort)),
       });

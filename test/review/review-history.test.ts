@@ -31,7 +31,7 @@ describe('review of the example app', () => {
     expect(r.risks[0].fix).toContain('DestinationRule subset and Deployment first');
     expect(r.services[0].changes.map((c) => c.text)).toEqual(expect.arrayContaining([
       'default route: v1 90% → 80%, v3 0% → 10%',
-      'version v3 added (subset v3, 1 replica)',
+      'version v3 added (subset v3, 2 replicas)',
     ]));
   });
 

@@ -2,7 +2,7 @@
 // labelled `istio.io/dataplane-mode: ambient` mTLS (HBONE) and L4 authorization; a waypoint
 // (Envoy, a Gateway of class istio-waypoint) enforces L7 routing (HTTPRoute only) and targetRefs
 // AuthorizationPolicies for the Services of namespaces labelled `istio.io/use-waypoint`.
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Telemetry } from '../../../imports/telemetry.istio.io';
 import { propError } from '../../errors';
@@ -13,7 +13,10 @@ import type { AppModel } from '../../models/app';
 import type { AuthorizationModel, IdentityModel } from '../../models/authorization';
 import type { MtlsPolicyModel } from '../../models/mtls';
 import type { MonitorModel, ScrapeEndpointModel, SloModel, TelemetryModel } from '../../models/observability';
-import { ProtocolModel, ServiceModel, versionObjectName } from '../../models/service';
+import { effectiveResilience, firstDeclaredGroup, hasResilience, ResilienceModel, serviceResilience } from '../../models/resilience';
+import { ProtocolModel, ServiceModel, serviceLabels, versionObjectName } from '../../models/service';
+import { analyzeResilience } from '../istio-common/resilience-analysis';
+import { createResilienceDestinationRule, isEmptyResilience } from '../istio-common/traffic-policy';
 import { requireDns1123Label } from '../../names';
 import { createMonitor } from '../prometheus/monitor';
 import { createPrometheusRule } from '../prometheus/slo-rule';
@@ -129,13 +132,45 @@ export class IstioAmbient implements IMeshBackend {
     return { resource, validate: () => waypointCollisions(app, model, this.name) };
   }
 
-  public renderService(_scope: Construct, svc: ServiceModel): IServiceRendering {
+  /**
+   * Mesh objects of a MeshService: under ambient only for `resilience`, a DestinationRule traffic
+   * policy per host (the apex and each version's Service) that the waypoint, an Envoy, applies to
+   * the traffic it routes. Refused without a waypoint (ztunnel is L4 and applies no DestinationRule).
+   */
+  public renderService(scope: Construct, svc: ServiceModel, app: AppModel): IServiceRendering {
+    this.refuseTls(svc);
+    const requireWaypoint = (prop: string, model: ResilienceModel | undefined) => {
+      const first = firstDeclaredGroup(model);
+      if (this.waypoint.name !== undefined || !first) return;
+      throw propError('MeshService', svc.path, `${prop}.${first.group}`, first.value,
+        `needs a waypoint under ${this.name}: connection pool, outlier detection and load balancing are DestinationRule traffic policy that only the waypoint (Envoy) applies, and ztunnel (L4) ignores it`,
+        'use new IstioAmbient({ waypoint: Waypoint.perNamespace() }) (the default), or drop `resilience`');
+    };
+    const labels = serviceLabels(svc);
+    let resource: ApiObject | undefined;
+    if (hasResilience(svc.resilience)) {
+      requireWaypoint('resilience', svc.resilience);
+      resource = createResilienceDestinationRule(scope, 'DestinationRule', svc.serviceName, labels, () => serviceResilience(svc.resilience));
+    }
+    return {
+      resource,
+      versionAdded: (v) => {
+        if (isEmptyResilience(effectiveResilience(svc.resilience, v.resilience))) return;
+        if (hasResilience(v.resilience)) requireWaypoint(`${v.prop}.resilience`, v.resilience);
+        const host = versionObjectName(svc.serviceName, v.name);
+        createResilienceDestinationRule(scope, `DestinationRule-${v.name}`, host, { ...labels, 'app.kubernetes.io/version': v.name },
+          () => effectiveResilience(svc.resilience, v.resilience));
+      },
+      validate: () => analyzeResilience(app, svc, this.name),
+    };
+  }
+
+  private refuseTls(svc: ServiceModel): void {
     if (svc.tls) {
       throw propError('MeshService', svc.path, 'tls', svc.tls.mode,
         `is client TLS for callers' sidecars (a DestinationRule), but ${this.name} has no sidecars: ztunnel always connects ambient workloads with mTLS (HBONE)`,
         'remove `tls` (mTLS is always on), or use the Istio sidecar backend for TLS origination');
     }
-    return {};
   }
 
   public renderRouting(scope: Construct, routing: RoutingInput, app: AppModel): IRoutingRendering {

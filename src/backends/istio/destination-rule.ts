@@ -8,7 +8,9 @@ import {
 } from '../../../imports/networking.istio.io';
 import type { AppModel } from '../../models/app';
 import type { EffectiveMtlsModel } from '../../models/mtls';
-import { ClientTlsModel, ServiceModel, serviceLabels } from '../../models/service';
+import { effectiveResilience, hasResilience, serviceResilience } from '../../models/resilience';
+import { ClientTlsModel, ServiceModel, serviceLabels, VersionModel } from '../../models/service';
+import { isEmptyResilience, resiliencePolicy } from '../istio-common/traffic-policy';
 
 /** The effective mTLS mode on a MeshService's port. @internal */
 export function effectiveMtlsOf(app: AppModel, svc: Pick<ServiceModel, 'serviceName' | 'namespace' | 'port'>): EffectiveMtlsModel {
@@ -48,25 +50,48 @@ export function toClientTls(tls: ClientTlsModel): DestinationRuleSpecTrafficPoli
 
 /**
  * The DestinationRule of a MeshService, named and hosted after the service. With `subsets`, one
- * subset per version (VirtualService routing); without, only the traffic policy (Gateway API
- * routing targets per-version Services, which need no subsets). Spec computed at synth, so
+ * subset per version (VirtualService routing), each with the version's own resilience groups as a
+ * subset-level `trafficPolicy`; without, only the traffic policy (Gateway API routing targets
+ * per-version Services, which need no subsets). With `version`, the DestinationRule of that
+ * version's Service host, carrying the version's effective resilience. Spec computed at synth, so
  * versions and policies added later count.
  * @internal
  */
-export function createDestinationRule(scope: Construct, id: string, app: AppModel, svc: ServiceModel, host: string, subsets: boolean): DestinationRule {
+export function createDestinationRule(scope: Construct, id: string, app: AppModel, svc: ServiceModel, host: string, subsets: boolean, version?: VersionModel): DestinationRule {
   return new DestinationRule(scope, id, {
-    metadata: { name: host, labels: serviceLabels(svc) },
-    spec: Lazy.any({ produce: () => destinationRuleSpec(app, svc, host, subsets) }),
+    metadata: { name: host, labels: version ? { ...serviceLabels(svc), 'app.kubernetes.io/version': version.name } : serviceLabels(svc) },
+    spec: Lazy.any({ produce: () => destinationRuleSpec(app, svc, host, subsets, version) }),
   });
 }
 
-function destinationRuleSpec(app: AppModel, svc: ServiceModel, host: string, subsets: boolean): DestinationRuleSpec {
+/** True if the version's Service host needs a DestinationRule of its own (Gateway API routing). @internal */
+export function needsVersionDestinationRule(svc: ServiceModel, version: VersionModel): boolean {
+  return !isEmptyResilience(effectiveResilience(svc.resilience, version.resilience));
+}
+
+function destinationRuleSpec(app: AppModel, svc: ServiceModel, host: string, subsets: boolean, version?: VersionModel): DestinationRuleSpec {
   const tls = clientTlsOf(app, svc);
+  const resilience = version ? effectiveResilience(svc.resilience, version.resilience) : serviceResilience(svc.resilience);
+  const policy = { tls: tls && toClientTls(tls), ...resiliencePolicy(resilience) };
   return {
     host,
-    subsets: subsets ? svc.versions.map((v) => ({ name: v.name, labels: { version: v.name } })) : undefined,
-    trafficPolicy: tls && { tls: toClientTls(tls) },
+    subsets: subsets ? svc.versions.map((v) => ({ name: v.name, labels: { version: v.name }, trafficPolicy: subsetPolicy(svc, v) })) : undefined,
+    trafficPolicy: Object.values(policy).some((v) => v !== undefined) ? policy : undefined,
   };
+}
+
+/**
+ * A subset's own groups (Istio merges the DestinationRule's others into it). `outlierDetection:
+ * false` is rendered as ejection turned off (consecutive5xxErrors 0), else the subset would inherit
+ * the DestinationRule's.
+ */
+function subsetPolicy(svc: ServiceModel, v: VersionModel): any {
+  if (!hasResilience(v.resilience)) return undefined;
+  const r = v.resilience!;
+  const own = resiliencePolicy({ connectionPool: r.connectionPool, outlierDetection: r.outlierDetection || undefined, loadBalancer: r.loadBalancer });
+  const inherited = r.outlierDetection === false && svc.resilience?.outlierDetection;
+  const policy = { ...own, outlierDetection: inherited ? { consecutive5XxErrors: 0 } : own.outlierDetection };
+  return Object.values(policy).some((x) => x !== undefined) ? policy : undefined;
 }
 
 /**

@@ -23,7 +23,10 @@ import { createPrometheusRule } from '../prometheus/slo-rule';
 import { createAuthorizationPolicy } from '../istio-common/authorization-policy';
 import { createRequestAuthentication, selectorPlacement } from '../istio-common/request-authentication';
 import type { RequestAuthenticationModel } from '../../models/request-authentication';
-import { checkClientTls, createDestinationRule } from './destination-rule';
+import { checkClientTls, createDestinationRule, needsVersionDestinationRule } from './destination-rule';
+import { versionObjectName } from '../../models/service';
+import { hasResilience } from '../../models/resilience';
+import { analyzeResilience } from '../istio-common/resilience-analysis';
 import { ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT, metricsMergeAnnotations } from './metrics-merge';
 import { renderHttpRoute } from './http-route';
 import { checkSinglePolicyPerScope, createPeerAuthentication } from '../istio-common/peer-authentication';
@@ -103,12 +106,18 @@ export class IstioSidecar implements IMeshBackend {
   }
 
   public renderService(scope: Construct, svc: ServiceModel, app: AppModel): IServiceRendering {
-    const resource = this.routing === IstioRouting.VIRTUAL_SERVICE || svc.tls
-      ? createDestinationRule(scope, 'DestinationRule', app, svc, svc.serviceName, this.routing === IstioRouting.VIRTUAL_SERVICE)
+    const virtualService = this.routing === IstioRouting.VIRTUAL_SERVICE;
+    const resource = virtualService || svc.tls || hasResilience(svc.resilience)
+      ? createDestinationRule(scope, 'DestinationRule', app, svc, svc.serviceName, virtualService)
       : undefined;
     return {
       resource,
-      validate: () => checkClientTls(app, svc),
+      // Gateway API routing sends traffic to the per-version Services: their hosts carry the policy.
+      versionAdded: virtualService ? undefined : (version) => {
+        if (!needsVersionDestinationRule(svc, version)) return;
+        createDestinationRule(scope, `DestinationRule-${version.name}`, app, svc, versionObjectName(svc.serviceName, version.name), false, version);
+      },
+      validate: () => [...checkClientTls(app, svc), ...analyzeResilience(app, svc, this.name)],
     };
   }
 

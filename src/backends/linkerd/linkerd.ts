@@ -21,6 +21,7 @@ import { createMonitor } from '../prometheus/monitor';
 import { createPrometheusRule } from '../prometheus/slo-rule';
 import { missingPolicyTargets, RenderedPolicyObject } from './analysis';
 import { overlappingRules, renderAllowRule, requireLinkerdMtls, serviceOf } from './authorization';
+import { failureAccrualAnnotations, refuseVersionResilience } from './failure-accrual';
 import { renderLinkerdRouting } from './routing';
 import { authorizeScrape, ensureServer, InboundNetworks, POLICY_OBJECTS } from './servers';
 
@@ -61,6 +62,8 @@ export class Linkerd implements IMeshBackend {
     // On the pod template too: Linkerd reads it there (a label, or the Deployment's own metadata, is ignored).
     podAnnotations: () => ({ [INJECT]: 'enabled' }),
     versionServices: true,
+    // Failure accrual (circuit breaking) is read from the annotations of the routes' parent Service.
+    serviceAnnotations: (svc: ServiceModel) => failureAccrualAnnotations(svc),
   };
   private readonly networks: InboundNetworks;
 
@@ -102,7 +105,10 @@ export class Linkerd implements IMeshBackend {
       throw propError('MeshService', svc.path, 'tls', svc.tls.mode, 'is Istio\'s DestinationRule client TLS; Linkerd has no equivalent (meshed callers always use Linkerd\'s mTLS)',
         'drop `tls` under Linkerd (TLS to an external server is the application\'s own)');
     }
-    return { validate: () => (app.list(POLICY_OBJECTS).length && app.services[0] === svc ? missingPolicyTargets(app.list<RenderedPolicyObject>(POLICY_OBJECTS)) : []) };
+    return {
+      versionAdded: (version) => refuseVersionResilience(svc, version),
+      validate: () => (app.list(POLICY_OBJECTS).length && app.services[0] === svc ? missingPolicyTargets(app.list<RenderedPolicyObject>(POLICY_OBJECTS)) : []),
+    };
   }
 
   public renderRouting(scope: Construct, routing: RoutingInput, app: AppModel): IRoutingRendering {

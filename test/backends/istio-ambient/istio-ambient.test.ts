@@ -31,7 +31,7 @@ describe('Istio ambient', () => {
     expect(seed()).toMatchSnapshot();
   });
 
-  test('the seed scenario: ambient namespace with its waypoint; no sidecar injection, VirtualService or DestinationRule', () => {
+  test('the seed scenario: ambient namespace with its waypoint; no sidecar injection or VirtualService; DestinationRules only for the waypoint\'s circuit breaking', () => {
     const objs = seed();
     const ns = named(objs, 'Namespace', 'mesh-demo');
     expect(ns.metadata.labels).toEqual({
@@ -48,7 +48,10 @@ describe('Istio ambient', () => {
     });
     const kinds = objs.map((o) => o.kind);
     expect(kinds).not.toContain('VirtualService');
-    expect(kinds).not.toContain('DestinationRule');
+    // myservice's circuit breaking, one DestinationRule per host the waypoint routes to: no subsets
+    // (HTTPRoute routes to the per-version Services) and no client TLS (ztunnel's HBONE is mTLS).
+    expect(of(objs, 'DestinationRule').map((d) => [d.spec.host, Object.keys(d.spec).sort(), Object.keys(d.spec.trafficPolicy)]))
+      .toEqual(['myservice', 'myservice-v1', 'myservice-v2'].map((h) => [h, ['host', 'trafficPolicy'], ['outlierDetection']]));
     expect(JSON.stringify(objs)).not.toContain('istio-injection');
     // No metrics-merging annotations: there is no sidecar to merge into.
     for (const d of of(objs, 'Deployment')) expect(Object.keys(d.spec.template.metadata.annotations ?? {}).filter((k) => k.startsWith('prometheus.io/'))).toEqual([]);
