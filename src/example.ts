@@ -3,7 +3,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AuthorizationPolicy, Caller, MeshMonitor, MeshNamespace, MeshService, ServiceLevelObjectives,
+  AuthorizationPolicy, Caller, MeshIngress, MeshMonitor, MeshNamespace, MeshService, ServiceLevelObjectives,
   StringMatch, TrafficSplit, Weight,
 } from './index';
 
@@ -49,6 +49,13 @@ export class MeshDemoChart extends Chart {
     this.frontend = new MeshService(this, 'frontend', {
       versions: [{ name: 'v1', image: 'ghcr.io/acme/frontend:1.0.0' }],
     });
+
+    // North–south: frontend is reachable from outside the mesh as shop.example.com, TLS from the
+    // Secret shop-example-com-tls, through the mesh's ingress (Istio sidecar: an Istio Gateway bound
+    // to frontend's VirtualService; Gateway API backends: a Gateway + the HTTPRoute's Gateway parent).
+    // With an Istio Gateway on the shared istio-ingressgateway, the Secret must live in that
+    // gateway's namespace (istio-system); a Gateway API Gateway reads it from mesh-demo.
+    new MeshIngress(this, 'frontend-ingress', { service: this.frontend, hosts: ['shop.example.com'], tlsSecret: 'shop-example-com-tls' });
 
     // The seed's traffic section: requests with header `version: v2` go to v2; the rest are split
     // A/B, VersionA 0.9 / VersionB 0.1 (rendered as weights 90 / 10).

@@ -23,7 +23,8 @@ synthRenderings({
   // Linkerd: namespace annotations, per-version Services + HTTPRoute, Server + MeshTLSAuthentication
   // + AuthorizationPolicy, the probe and scrape routes the allow-list needs.
   'linkerd': (app) => {
-    Mesh.use(app, new Linkerd());
+    Mesh.use(app, new Linkerd({ ingressGatewayClass: 'envoy-gateway' }));
+    // Linkerd has no ingress of its own: the backend names the cluster's Gateway API ingress controller.
     new MeshDemoChart(app);
   },
 });

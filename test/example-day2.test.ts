@@ -8,7 +8,7 @@ const RENDERINGS: ReadonlyArray<[string, (app: App) => void]> = [
   ['istio-sidecar', () => undefined],
   ['istio-sidecar-gateway-api', (app) => Mesh.use(app, new IstioSidecar({ routing: IstioRouting.GATEWAY_API }))],
   ['istio-ambient', (app) => Mesh.use(app, new IstioAmbient())],
-  ['linkerd', (app) => Mesh.use(app, new Linkerd())],
+  ['linkerd', (app) => Mesh.use(app, new Linkerd({ ingressGatewayClass: 'envoy-gateway' }))],
 ];
 
 function render(setup: (app: App) => void): any[] {

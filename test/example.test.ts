@@ -27,7 +27,7 @@ describe('example app (dist/)', () => {
   });
 
   test('has the seed routing: VirtualService myservice, header version=v2 → v2 first, then 90 → v1 / 10 → v2', () => {
-    const vs = manifests().filter((o) => o.kind === 'VirtualService');
+    const vs = manifests().filter((o) => o.kind === 'VirtualService' && o.metadata.name === 'myservice');
     expect(vs).toHaveLength(1);
     expect(vs[0]).toMatchSnapshot();
     expect(vs[0]).toMatchObject({ apiVersion: 'networking.istio.io/v1', metadata: { name: 'myservice' }, spec: { hosts: ['myservice'] } });

@@ -14,7 +14,7 @@ test('one line per file with its object count and kinds, then the totals and the
     const expected = Testing.synth(new MeshDemoChart(Testing.app())).length;
     const lines = synthReport(out, 1234);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(new RegExp(`^  .*a/mesh-demo\\.k8s\\.yaml +${expected} objects  \\(AuthorizationPolicy 1, Deployment 3, .*VirtualService 1\\)$`));
+    expect(lines[0]).toMatch(new RegExp(`^  .*a/mesh-demo\\.k8s\\.yaml +${expected} objects  \\(AuthorizationPolicy 1, Deployment 3, .*VirtualService 2\\)$`));
     expect(lines[1]).toMatch(new RegExp(`^wrote ${expected} objects in 1 file under .*/ in 1\\.23 s$`));
   } finally {
     fs.rmSync(out, { recursive: true, force: true });

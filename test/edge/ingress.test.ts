@@ -183,7 +183,11 @@ describe('MeshIngress: fails when', () => {
     const l5d = shop(new Linkerd());
     expect(() => new MeshIngress(l5d.c, 'i', { service: l5d.frontend, hosts: ['shop.example.com'], tlsSecret: TLS })).toThrow(
       'MeshIngress \'c/i\': prop \'gatewayClassName\' is undefined, which is required under Linkerd, which has no ingress of its own (any Gateway API ingress controller works with it). '
-      + 'Fix: name the GatewayClass of your ingress controller, e.g. gatewayClassName: \'envoy-gateway\' or \'istio\'.');
+      + 'Fix: name the GatewayClass of your ingress controller, e.g. gatewayClassName: \'envoy-gateway\', or once for all with new Linkerd({ ingressGatewayClass }).');
+    // The backend's ingressGatewayClass is the default for every MeshIngress that names none.
+    const withClass = shop(new Linkerd({ ingressGatewayClass: 'envoy-gateway' }));
+    new MeshIngress(withClass.c, 'i', { service: withClass.frontend, hosts: ['shop.example.com'], tlsSecret: TLS });
+    expect(Testing.synth(withClass.c).find((o: any) => o.kind === 'Gateway').spec.gatewayClassName).toBe('envoy-gateway');
   });
 
   test('ambient: an AuthorizationPolicy\'s ztunnel lock-down would deny the ingress proxy', () => {

@@ -41,7 +41,7 @@ describe('every backend routes the example app the same way', () => {
     'Istio sidecar, VirtualService (synthesized)': example(),
     'Istio sidecar, Gateway API HTTPRoute (synthesized)': rendered(() => new IstioSidecar({ routing: IstioRouting.GATEWAY_API })),
     'Istio ambient, HTTPRoute via waypoint (synthesized)': rendered(() => new IstioAmbient()),
-    'Linkerd, HTTPRoutes (synthesized)': rendered(() => new Linkerd()),
+    'Linkerd, HTTPRoutes (synthesized)': rendered(() => new Linkerd({ ingressGatewayClass: 'envoy-gateway' })),
     'Istio sidecar, GAMMA HTTPRoute (hand-written fixture)': backend('istio-gamma.yaml'),
     'Istio ambient, HTTPRoute via waypoint (hand-written fixture)': backend('istio-ambient.yaml'),
     'Linkerd, HTTPRoute (hand-written fixture)': backend('linkerd.yaml'),

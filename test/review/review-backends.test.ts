@@ -13,7 +13,7 @@ const fixtures = path.join(__dirname, 'fixtures');
 describe('explaining other backends from their manifests', () => {
   test('Linkerd (the example as the backend renders it): Server → STRICT; frontend, probes and the scrape are the permissions', () => {
     const app = Testing.app();
-    Mesh.use(app, new Linkerd());
+    Mesh.use(app, new Linkerd({ ingressGatewayClass: 'envoy-gateway' }));
     const state = explainState(Testing.synth(new MeshDemoChart(app)));
     const s = state.services.get('mesh-demo/myservice')!;
     expect(s.dataPlane).toBe('linkerd');

@@ -17,7 +17,7 @@ describe('review of the example app', () => {
     const changes = r.services.find((s) => s.service === 'mesh-demo/myservice')!.changes.map((c) => c.text);
     expect(changes).toEqual(['default route: v1 90% → 50%, v2 10% → 50%']);
     expect(r.risks).toEqual([]);
-    expect(r.unchanged).toEqual(['mesh-demo/frontend']);
+    expect(r.unchanged).toEqual(['mesh-demo/frontend', 'shop.example.com']);
   });
 
   test('a shift above --max-shift is a medium risk', () => {

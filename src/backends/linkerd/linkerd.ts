@@ -39,6 +39,13 @@ export interface LinkerdProps {
    * @default ['0.0.0.0/0', '::/0'] - as Linkerd's own default probe authorization
    */
   readonly probeNetworks?: string[];
+  /**
+   * The GatewayClass of the cluster's Gateway API ingress controller (Linkerd has no ingress of its
+   * own), used by every MeshIngress that names none.
+   * @default - none: a MeshIngress must set `gatewayClassName`
+   * @see https://linkerd.io/2-edge/tasks/using-ingress/
+   */
+  readonly ingressGatewayClass?: string;
 }
 
 const INJECT = 'linkerd.io/inject';
@@ -66,6 +73,8 @@ export class Linkerd implements IMeshBackend {
     serviceAnnotations: (svc: ServiceModel) => failureAccrualAnnotations(svc),
   };
   private readonly networks: InboundNetworks;
+  /** The GatewayClass MeshIngresses default to (`ingressGatewayClass`). */
+  public readonly ingressGatewayClass?: string;
 
   public constructor(props: LinkerdProps = {}) {
     const cidrs = (prop: string, list: string[] | undefined): string[] => {
@@ -77,6 +86,7 @@ export class Linkerd implements IMeshBackend {
       return [...value];
     };
     this.networks = { scrape: cidrs('scrapeNetworks', props.scrapeNetworks), probes: cidrs('probeNetworks', props.probeNetworks) };
+    this.ingressGatewayClass = props.ingressGatewayClass;
   }
 
   public namespaceMetadata(model: NamespaceModel, app?: AppModel): NamespaceMetadata {
@@ -204,11 +214,12 @@ export class Linkerd implements IMeshBackend {
    */
   public renderIngress(scope: Construct, ingress: IngressModel): IRendering {
     refuseGatewayProp(ingress, 'gatewaySelector', this.name);
-    if (ingress.gatewayClassName === undefined) {
+    const gatewayClass = ingress.gatewayClassName ?? this.ingressGatewayClass;
+    if (gatewayClass === undefined) {
       throw propError(ingress.kind, ingress.path, 'gatewayClassName', undefined, 'is required under Linkerd, which has no ingress of its own (any Gateway API ingress controller works with it)',
-        'name the GatewayClass of your ingress controller, e.g. gatewayClassName: \'envoy-gateway\' or \'istio\'');
+        'name the GatewayClass of your ingress controller, e.g. gatewayClassName: \'envoy-gateway\', or once for all with new Linkerd({ ingressGatewayClass })');
     }
-    return { resource: createGatewayApiGateway(scope, ingress, ingress.gatewayClassName) };
+    return { resource: createGatewayApiGateway(scope, ingress, gatewayClass) };
   }
 
   /** Refused: Linkerd has no registry of external services (it proxies egress as opaque destinations). */

@@ -62,7 +62,7 @@ describe('Istio ambient', () => {
     const objs = seed();
     expect(of(objs, 'Service').map((s) => s.metadata.name)).toEqual(['myservice', 'myservice-v1', 'myservice-v2', 'frontend', 'frontend-v1']);
     expect(named(objs, 'Service', 'myservice-v2').spec.selector).toEqual({ app: 'myservice', version: 'v2' });
-    const routes = of(objs, 'HTTPRoute');
+    const routes = of(objs, 'HTTPRoute').filter((o: any) => o.metadata.name === 'myservice');
     expect(routes).toHaveLength(1);
     const spec = routes[0].spec;
     expect(spec.parentRefs).toEqual([{ group: '', kind: 'Service', name: 'myservice', port: 8080 }]);

@@ -29,7 +29,7 @@ describe('Istio sidecar, Gateway API routing', () => {
     expect(objs.find((o: any) => o.metadata.name === 'myservice-v2' && o.kind === 'Service').spec.selector).toEqual({ app: 'myservice', version: 'v2' });
     expect(kinds(objs)).not.toContain('VirtualService');
     expect(objs.filter((o: any) => o.kind === 'DestinationRule' && o.spec.subsets)).toEqual([]);
-    const routes = objs.filter((o: any) => o.kind === 'HTTPRoute');
+    const routes = objs.filter((o: any) => o.kind === 'HTTPRoute' && o.metadata.name === 'myservice');
     expect(routes).toHaveLength(1);
     const spec = routes[0].spec;
     expect(spec.parentRefs).toEqual([{ group: '', kind: 'Service', name: 'myservice', port: 8080 }]);

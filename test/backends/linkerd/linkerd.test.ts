@@ -9,13 +9,13 @@ import { MeshDemoChart } from '../../../src/example';
 
 function linkerdChart(namespace = 'shop'): Chart {
   const app = Testing.app();
-  Mesh.use(app, new Linkerd());
+  Mesh.use(app, new Linkerd({ ingressGatewayClass: 'envoy-gateway' }));
   return new Chart(app, 'c', { namespace, disableResourceNameHashes: true });
 }
 const versions = [{ name: 'v1', image: 'x:1' }, { name: 'v2', image: 'x:2' }];
 const seed = () => {
   const app = Testing.app();
-  Mesh.use(app, new Linkerd());
+  Mesh.use(app, new Linkerd({ ingressGatewayClass: 'envoy-gateway' }));
   return Testing.synth(new MeshDemoChart(app));
 };
 const find = (objs: any[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
@@ -42,7 +42,7 @@ describe('Linkerd backend', () => {
     expect(find(objs, 'Namespace', 'mesh-demo').metadata.labels?.['linkerd.io/inject']).toBeUndefined();
     expect(find(objs, 'Deployment', 'myservice-v2').spec.template.metadata.annotations['linkerd.io/inject']).toBe('enabled');
     expect(find(objs, 'Service', 'myservice-v2').spec).toMatchObject({ selector: { app: 'myservice', version: 'v2' }, ports: [{ appProtocol: 'http', name: 'http', port: 8080 }] });
-    const routes = objs.filter((o: any) => o.kind === 'HTTPRoute' && o.spec.parentRefs[0].kind === 'Service');
+    const routes = objs.filter((o: any) => o.kind === 'HTTPRoute' && o.spec.parentRefs[0].kind === 'Service' && o.metadata.labels.app === 'myservice');
     expect(routes.map((r: any) => r.metadata.name)).toEqual(['myservice']);
     const rules = routes[0].spec.rules;
     expect(rules[0]).toEqual({
