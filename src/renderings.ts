@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppProps } from 'cdk8s';
-import { synthAtomically } from './synth';
+import { swapInto, synthAtomically } from './synth';
 
 /**
  * Synthesizes several renderings of an app — e.g. the same charts for two data planes — each into
@@ -25,11 +25,7 @@ export function synthRenderings(renderings: { readonly [folder: string]: (app: A
       }
       synthAtomically(build, path.join(staging, folder), props);
     }
-    const old = `${target}.old-${process.pid}`;
-    const hadTarget = fs.existsSync(target);
-    if (hadTarget) fs.renameSync(target, old);
-    fs.renameSync(staging, target);
-    if (hadTarget) fs.rmSync(old, { recursive: true, force: true });
+    swapInto(staging, target);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }

@@ -29,12 +29,21 @@ export function synthAtomically(build: (app: App) => void, outdir?: string, prop
     const app = new App({ ...props, outdir: staging });
     build(app);
     withFastYaml(() => app.synth());
-    const old = `${target}.old-${process.pid}`;
-    const hadTarget = fs.existsSync(target);
-    if (hadTarget) fs.renameSync(target, old);
-    fs.renameSync(staging, target);
-    if (hadTarget) fs.rmSync(old, { recursive: true, force: true });
+    swapInto(staging, target);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * Replaces `target` with the complete `staging` directory by two renames, so `target` is at no
+ * moment half-written.
+ * @internal
+ */
+export function swapInto(staging: string, target: string): void {
+  const old = `${target}.old-${process.pid}`;
+  const hadTarget = fs.existsSync(target);
+  if (hadTarget) fs.renameSync(target, old);
+  fs.renameSync(staging, target);
+  if (hadTarget) fs.rmSync(old, { recursive: true, force: true });
 }

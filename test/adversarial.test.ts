@@ -3,7 +3,7 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import {
   AuthorizationPolicy, Caller, IMeshBackend, IstioAmbient, IstioRouting, IstioSidecar, Linkerd, Mesh, MeshMonitor, MeshNamespace,
-  MeshService, MtlsMode, PeerAuthentication, TrafficSplit, Weight,
+  MeshProtocol, MeshService, MtlsMode, PeerAuthentication, TrafficSplit, Weight,
 } from '../src';
 
 const v = (name: string) => ({ name, image: `ghcr.io/acme/x:${name}` });
@@ -93,5 +93,13 @@ describe('error format', () => {
     const s = new MeshService(c, 'users', { versions: [v('v1')] });
     expect(() => new TrafficSplit(c, 'r', { service: s, defaultRoute: { destinations: [{ version: 'v1' }], timeout: Duration.hours(200000) } }))
       .toThrow(`TrafficSplit 'shop/r': prop 'defaultRoute.timeout' is "720000000000ms", which ${name} cannot express: Gateway API durations are at most 99999h`);
+  });
+});
+
+describe('one HTTPRoute wiring for the single-route Gateway API backends', () => {
+  test.each(gatewayBackends.slice(0, 2))('fails when a multi-version TCP service would need a TCPRoute (%s)', (name, backend) => {
+    const c = chart(appFor(backend()), 'shop');
+    expect(() => new MeshService(c, 'cache', { port: 6379, protocol: MeshProtocol.TCP, versions: [v('v1'), v('v2')] }))
+      .toThrow(`MeshService 'shop/cache': prop 'routeToDefaultVersion' is true, which routes the TCP port "tcp" of a service with several versions, and ${name} renders HTTPRoute only`);
   });
 });

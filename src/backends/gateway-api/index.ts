@@ -7,3 +7,4 @@ export { toHttpRouteSpec } from './http-route';
 export { createGatewayApiGateway } from './gateway';
 export { gatewayDuration, parseGatewayDuration } from './duration';
 export { analyzeGatewayApiRouting, GatewayApiRouteInput } from './analysis';
+export { renderGatewayApiRoute } from './route-rendering';

@@ -11,7 +11,7 @@ import type { AuthorizationModel } from '../../models/authorization';
 import type { MtlsPolicyModel } from '../../models/mtls';
 import type { MonitorModel, ScrapeEndpointModel, SloModel, TelemetryModel } from '../../models/observability';
 import type { ProtocolModel, ServiceModel } from '../../models/service';
-import { createGatewayApiGateway, ISTIO_SIDECAR_GATEWAY_API } from '../gateway-api';
+import { createGatewayApiGateway, ISTIO_SIDECAR_GATEWAY_API, renderGatewayApiRoute } from '../gateway-api';
 import { createIstioGateway } from './ingress-gateway';
 import { createEgressSidecar } from './egress-sidecar';
 import { createExternalRoutes, createServiceEntry } from '../istio-common/service-entry';
@@ -28,7 +28,6 @@ import { versionObjectName } from '../../models/service';
 import { hasResilience } from '../../models/resilience';
 import { analyzeResilience } from '../istio-common/resilience-analysis';
 import { ISTIO_MERGED_METRICS_PATH, ISTIO_MERGED_METRICS_PORT, metricsMergeAnnotations } from './metrics-merge';
-import { renderHttpRoute } from './http-route';
 import { checkSinglePolicyPerScope, createPeerAuthentication } from '../istio-common/peer-authentication';
 import { identitiesWithoutMtls, plaintextScrapeUnderStrict } from './policy-analysis';
 import { analyzeRouting } from './routing-analysis';
@@ -122,7 +121,7 @@ export class IstioSidecar implements IMeshBackend {
   }
 
   public renderRouting(scope: Construct, routing: RoutingInput, app: AppModel): IRoutingRendering {
-    if (this.routing === IstioRouting.GATEWAY_API) return renderHttpRoute(scope, routing, app, ISTIO_SIDECAR_GATEWAY_API);
+    if (this.routing === IstioRouting.GATEWAY_API) return renderGatewayApiRoute(scope, routing, app, ISTIO_SIDECAR_GATEWAY_API);
     return {
       resource: createVirtualService(scope, routing),
       validate: () => analyzeRouting(routing, app),

@@ -1,20 +1,26 @@
-// Istio sidecar mode with Gateway API routing: a TrafficSplit becomes one HTTPRoute attached to the
-// apex Service (GAMMA), routing to the per-version Services. The shape comes from the shared
-// renderer (backends/gateway-api/); this file wires it to the construct and the app.
+// A TrafficSplit (or a service's default route) as one HTTPRoute attached to the apex Service
+// (GAMMA), routing to the per-version Services: the wiring every single-route Gateway API backend
+// shares (Istio sidecar with Gateway API routing, Istio ambient). Linkerd splits routes per policy
+// and wires its own.
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HttpRoute } from '../../../imports/gateway.networking.k8s.io';
-import type { IRoutingRendering, RoutingInput } from '../../mesh/backend';
 import { propError } from '../../errors';
+import type { IRoutingRendering, RoutingInput } from '../../mesh/backend';
 import type { AppModel } from '../../models/app';
 import { versionObjectName } from '../../models/service';
-import {
-  analyzeGatewayApiRouting, GatewayApiDialect, GatewayApiService, requireExpressible, RouteRef, toHttpRouteSpec,
-} from '../gateway-api';
-import { routingHostKey } from './routing-analysis';
+import { analyzeGatewayApiRouting } from './analysis';
+import { GatewayApiDialect, GatewayApiService, RouteRef } from './dialect';
+import { requireExpressible } from './expressible';
+import { toHttpRouteSpec } from './http-route';
 
-/** Renders a TrafficSplit (or a service's default route) as an HTTPRoute for `dialect`. @internal */
-export function renderHttpRoute(scope: Construct, routing: RoutingInput, app: AppModel, dialect: GatewayApiDialect): IRoutingRendering {
+/**
+ * Renders `routing` as one HTTPRoute for `dialect`; `extraChecks` are the backend's own synth-time
+ * checks on it (e.g. ambient's waypoint).
+ * @internal
+ */
+export function renderGatewayApiRoute(scope: Construct, routing: RoutingInput, app: AppModel, dialect: GatewayApiDialect,
+  extraChecks: () => string[] = () => []): IRoutingRendering {
   const ref: RouteRef = { construct: routing.kind, path: routing.path };
   const svc = routing.service;
   const service: GatewayApiService = {
@@ -26,7 +32,7 @@ export function renderHttpRoute(scope: Construct, routing: RoutingInput, app: Ap
   if (routing.model().tcp) {
     throw propError(routing.kind, routing.path, 'routeToDefaultVersion', true,
       `routes the TCP port ${JSON.stringify(svc.portName)} of a service with several versions, and ${dialect.backend} renders HTTPRoute only (a TCP service needs a TCPRoute)`,
-      'set routeToDefaultVersion: false and scale the versions yourself, give the service one version, or use VirtualService routing (IstioRouting.VIRTUAL_SERVICE)');
+      'set routeToDefaultVersion: false and scale the versions yourself, give the service one version, or use a backend that renders TCP routes (Istio sidecar with VirtualService routing)');
   }
   // Rules the data plane can't express fail where they are written, naming the backend.
   for (const rule of routing.model().rules) requireExpressible(ref, rule, dialect);
@@ -48,6 +54,7 @@ export function renderHttpRoute(scope: Construct, routing: RoutingInput, app: Ap
       }
       errors.push(...analyzeGatewayApiRouting([{ ref, model, service, versions: svc.versionNames, replicas: svc.replicas?.bind(svc) }], dialect));
       errors.push(...conflictingRoutes(routing, app));
+      errors.push(...extraChecks());
       return errors;
     },
   };
@@ -55,7 +62,8 @@ export function renderHttpRoute(scope: Construct, routing: RoutingInput, app: Ap
 
 /** Two routing objects for one Service: Gateway API merges them by precedence, then creation time. */
 function conflictingRoutes(routing: RoutingInput, app: AppModel): string[] {
-  const first = app.routingsByHost().get(routingHostKey(routing.model()))?.[0];
+  const model = routing.model();
+  const first = app.routingsByHost().get(`${model.serviceName}.${model.serviceNamespace ?? 'default'}`)?.[0];
   if (!first || first.path === routing.path) return [];
   return [`GatewayAPI ConflictingRoutes: ${propError(routing.kind, routing.path, 'service', routing.service.serviceName,
     `is already routed by '${first.path}': two routes attached to one Service port are merged by precedence and, on ties, by creation time`,
