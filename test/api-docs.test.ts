@@ -4,12 +4,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { INDEX, packageProgram } from './ts-program';
 
 const ROOT = path.join(__dirname, '..');
-const INDEX = path.join(ROOT, 'src', 'index.ts');
 const DOCS = path.join(ROOT, 'docs', 'api', 'interfaces');
 
-const program = ts.createProgram([INDEX], { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, strict: true, types: [] });
+const program = packageProgram();
 const checker = program.getTypeChecker();
 const interfaces = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(INDEX)!)!)
   .map((s) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s))

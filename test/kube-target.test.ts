@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { targetFromEnv } from './server/kube-client';
+import { prefetchTargets, targetFromEnv } from './server/kube-client';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kubeconfig-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -56,7 +56,25 @@ contexts:
 - name: bad
   context: { cluster: prod-insecure, user: anon }
 `);
+const insecure = write('insecure.yaml', `apiVersion: v1
+kind: Config
+current-context: c
+clusters: [{ name: c, cluster: { server: "https://10.0.0.1:6443", insecure-skip-tls-verify: true } }]
+users: [{ name: u, user: { token: t } }]
+contexts: [{ name: c, context: { cluster: c, user: u } }]
+`);
 const env = (extra: NodeJS.ProcessEnv) => ({ PATH: process.env.PATH, ...extra });
+
+// Every configuration below, resolved in one child process instead of one each (each as it would
+// be alone; targetFromEnv takes the prefetched result for an identical environment).
+prefetchTargets([
+  env({ KUBECONFIG: prod }),
+  env({ KUBECONFIG: [prod, local].join(path.delimiter) }),
+  env({ KUBECONFIG: [local, prod].join(path.delimiter) }),
+  env({ KUBECONFIG: [prod, local].join(path.delimiter), MESH_KUBE_CONTEXT: 'local' }),
+  env({ KUBECONFIG: prod, MESH_KUBE_CONTEXT: 'staging' }),
+  env({ KUBECONFIG: insecure }),
+]);
 
 test('an exec credential plugin supplies the bearer token, the CA comes from the cluster', () => {
   const t = targetFromEnv(env({ KUBECONFIG: prod }))!;
@@ -81,13 +99,6 @@ test('MESH_KUBE_CONTEXT picks a context of the merged config, like kubectl --con
 });
 
 test('TLS verification is skipped for loopback servers only', () => {
-  const insecure = write('insecure.yaml', `apiVersion: v1
-kind: Config
-current-context: c
-clusters: [{ name: c, cluster: { server: "https://10.0.0.1:6443", insecure-skip-tls-verify: true } }]
-users: [{ name: u, user: { token: t } }]
-contexts: [{ name: c, context: { cluster: c, user: u } }]
-`);
   expect(() => targetFromEnv(env({ KUBECONFIG: insecure }))).toThrow('refusing to skip TLS verification for non-loopback server https://10.0.0.1:6443');
 });
 
@@ -95,4 +106,9 @@ test('no KUBECONFIG: CRD_TEST_SERVER_URL (loopback only), else nothing configure
   expect(targetFromEnv(env({}))).toBeUndefined();
   expect(targetFromEnv(env({ CRD_TEST_SERVER_URL: 'https://127.0.0.1:1234' }))).toMatchObject({ server: 'https://127.0.0.1:1234', insecure: true });
   expect(() => targetFromEnv(env({ CRD_TEST_SERVER_URL: 'https://example.com' }))).toThrow('only a loopback test server may be used without a kubeconfig');
+});
+
+test('a configuration nobody prefetched resolves in a process of its own (the server layer\'s path)', () => {
+  const t = targetFromEnv(env({ KUBECONFIG: local }))!;
+  expect([t.server, t.source, t.headers.Authorization]).toEqual(['https://127.0.0.1:16443', `KUBECONFIG ${local} (context local)`, 'Bearer test']);
 });

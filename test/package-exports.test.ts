@@ -3,13 +3,13 @@
 // Read with the TypeScript checker over src/, so a new construct that is not exported fails here.
 import * as path from 'path';
 import * as ts from 'typescript';
+import { INDEX, packageProgram } from './ts-program';
 
 const SRC = path.join(__dirname, '..', 'src');
-const INDEX = path.join(SRC, 'index.ts');
 /** The example app: not part of the package (excluded from the build). */
 const NOT_SHIPPED = ['main.ts', 'example.ts'].map((f) => path.join(SRC, f));
 
-const program = ts.createProgram([INDEX], { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, strict: true, types: [] });
+const program = packageProgram();
 const checker = program.getTypeChecker();
 const rootExports = new Set(checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(INDEX)!)!).map((s) => s.name));
 

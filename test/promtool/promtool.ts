@@ -1,6 +1,6 @@
 // Runs Prometheus's own promtool on rule files the package synthesizes. Found at $PROMTOOL, else
 // where scripts/install-promtool.sh puts it (.tools/prometheus/usr/bin/promtool), else on PATH.
-import { spawnSync } from 'child_process';
+import { execFile, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -36,4 +36,32 @@ export function promtool(bin: string, dir: string, files: Record<string, unknown
   for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), YAML.stringify(content, { lineWidth: 0 }));
   const r = spawnSync(bin, args, { cwd: dir, encoding: 'utf8', timeout: 60000 });
   return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
+}
+
+const queue: Array<() => void> = [];
+let running = 0;
+/** promtool runs at once: one per core (the promtool layer runs alone, after the main jest run). */
+const PARALLEL = Math.max(1, os.availableParallelism());
+
+/**
+ * Like {@link promtool} in a scratch directory of its own (removed afterwards), started now and
+ * run alongside others, one per core: a test file submits its runs while it is collected and
+ * awaits each in its test. Never rejects: a failed run is a non-zero `status`.
+ */
+export function promtoolAsync(bin: string, files: Record<string, unknown>, args: string[]): Promise<PromtoolResult> {
+  return new Promise((resolve) => {
+    const start = () => {
+      running++;
+      const dir = scratch();
+      for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), YAML.stringify(content, { lineWidth: 0 }));
+      execFile(bin, args, { cwd: dir, encoding: 'utf8', timeout: 60000 }, (error, stdout, stderr) => {
+        fs.rmSync(dir, { recursive: true, force: true });
+        const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ status, output: `${stdout ?? ''}${stderr ?? ''}${error && typeof error.code !== 'number' ? String(error) : ''}` });
+        running--;
+        queue.shift()?.();
+      });
+    };
+    if (running < PARALLEL) start(); else queue.push(start);
+  });
 }

@@ -3,6 +3,9 @@
 // fast validator accepts, or fails with one of the package's own errors (a prop error naming the
 // construct and the fix, or a synth-time analysis finding). Never invalid output, never a raw
 // TypeError. MESH_PROPERTY_RUNS overrides the number of runs (10,000 by default).
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
@@ -93,9 +96,12 @@ const appSpec = fc.record({
 type AppSpec = typeof appSpec extends fc.Arbitrary<infer T> ? T : never;
 
 let appsBuilt = 0;
+/** One output folder for every app (Testing.app() makes a temporary folder per app; nothing here writes to it). */
+const OUTDIR = fs.mkdtempSync(path.join(os.tmpdir(), 'whole-app-property-'));
+afterAll(() => fs.rmSync(OUTDIR, { recursive: true, force: true }));
 
 function build(spec: AppSpec): Chart {
-  const app: App = Testing.app();
+  const app: App = Testing.app({ outdir: OUTDIR });
   if (spec.gatewayApi) Mesh.use(app, new IstioSidecar({ routing: IstioRouting.GATEWAY_API }));
   const chart = allowInvalidManifests(new Chart(app, 'app', { namespace: spec.namespace, disableResourceNameHashes: true }));
   // Every 10th app still goes through the emitter byte-identity check (test/setup/emit-identity.ts).

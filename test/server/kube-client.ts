@@ -41,13 +41,37 @@ export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): KubeTarget 
     if (!isLoopback(server)) throw new Error(`CRD_TEST_SERVER_URL=${server}: only a loopback test server may be used without a kubeconfig`);
     return { server, source: 'CRD_TEST_SERVER_URL', headers: {}, insecure: true };
   }
-  const run = spawnSync(process.execPath, [path.join(__dirname, 'kube-target.mjs')], { env, encoding: 'utf8', timeout: 60_000 });
-  const line = run.stdout?.trim().split('\n').pop();
-  if (run.status !== 0 || !line) throw new Error(`resolving the API server (test/server/kube-target.mjs) failed: ${run.stderr || run.error?.message || `exit ${run.status}`}`);
-  const t = JSON.parse(line);
+  const key = JSON.stringify(env);
+  const t = prefetched.get(key) ?? resolveInChild([env])[0];
+  prefetched.delete(key);
   if (t.error) throw new Error(t.error);
   if (t.none) return undefined;
   return { server: t.server, source: t.source, headers: t.headers ?? {}, ca: buffer(t.ca), cert: buffer(t.cert), key: buffer(t.key), insecure: t.insecure === true };
+}
+
+/** What kube-target.mjs printed for an environment, by the environment's JSON. */
+const prefetched = new Map<string, any>();
+
+/**
+ * Resolves the kubeconfig environments `envs` in one child process (each as it would be alone;
+ * loading @kubernetes/client-node is most of a resolution's time); the next
+ * {@link targetFromEnv} call with an identical environment takes its result instead of starting
+ * a process. For tests that resolve many configurations.
+ */
+export function prefetchTargets(envs: NodeJS.ProcessEnv[]): void {
+  const withConfig = envs.filter((e) => e.KUBECONFIG);
+  resolveInChild(withConfig).forEach((t, i) => prefetched.set(JSON.stringify(withConfig[i]), t));
+}
+
+function resolveInChild(envs: NodeJS.ProcessEnv[]): any[] {
+  if (envs.length === 0) return [];
+  const script = path.join(__dirname, 'kube-target.mjs');
+  const run = envs.length === 1
+    ? spawnSync(process.execPath, [script], { env: envs[0], encoding: 'utf8', timeout: 60_000 })
+    : spawnSync(process.execPath, [script, '--batch'], { input: JSON.stringify(envs), encoding: 'utf8', timeout: 60_000 });
+  const line = run.stdout?.trim().split('\n').pop();
+  if (run.status !== 0 || !line) throw new Error(`resolving the API server (test/server/kube-target.mjs) failed: ${run.stderr || run.error?.message || `exit ${run.status}`}`);
+  return envs.length === 1 ? [JSON.parse(line)] : JSON.parse(line);
 }
 
 /** Sends one request; `body` is sent as JSON, or as YAML when it is a string. */

@@ -4,14 +4,17 @@
 // credentials — token, client certificate, or an exec credential plugin (aws eks get-token,
 // gke-gcloud-auth-plugin, kubelogin) run now. Prints one JSON line for kube-client.ts.
 // A separate Node process: @kubernetes/client-node is ESM-only, which jest's CommonJS runtime can't load.
+// With --batch it reads a JSON array of environments on stdin and prints one JSON array: each is
+// resolved in turn with process.env replaced by it (exec plugins inherit it, as they would from
+// a process of their own), so a test resolving many configurations loads client-node once.
 import { KubeConfig } from '@kubernetes/client-node';
 import * as path from 'node:path';
 
-const env = process.env;
 const isLoopback = (server) => ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(new URL(server).hostname);
 const b64 = (v) => (v === undefined || v === null ? undefined : Buffer.from(v).toString('base64'));
 
 async function resolve() {
+  const env = process.env;
   if (!env.KUBECONFIG) return { none: true };
   const files = env.KUBECONFIG.split(path.delimiter).filter(Boolean);
   const merged = { clusters: [], users: [], contexts: [], currentContext: undefined };
@@ -43,7 +46,18 @@ async function resolve() {
   };
 }
 
-resolve().then(
-  (target) => process.stdout.write(`${JSON.stringify(target)}\n`),
-  (e) => { process.stdout.write(`${JSON.stringify({ error: e instanceof Error ? e.message : String(e) })}\n`); },
-);
+const settle = () => resolve().catch((e) => ({ error: e instanceof Error ? e.message : String(e) }));
+
+if (process.argv[2] === '--batch') {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  const results = [];
+  for (const env of JSON.parse(Buffer.concat(chunks).toString('utf8'))) {
+    for (const key of Object.keys(process.env)) delete process.env[key];
+    Object.assign(process.env, env);
+    results.push(await settle());
+  }
+  process.stdout.write(`${JSON.stringify(results)}\n`);
+} else {
+  process.stdout.write(`${JSON.stringify(await settle())}\n`);
+}
