@@ -1,4 +1,4 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { duplicateMeshServices, mixedBackends } from './analysis/mesh-services';
@@ -18,7 +18,7 @@ import { resolveResilience, ServiceResilience } from './resilience';
 import { DestinationTls } from './security/destination-tls';
 import { MeshProtocol, MeshServicePort, resolvePorts } from './service-ports';
 import { createVersionDeployment, MeshServiceVersionOptions } from './workload';
-import { keepJsonPatchesUnder } from './api-object-patches';
+import { editAsWritten, keepJsonPatchesUnder, setSorted } from './api-object-patches';
 
 /** Props of a MeshService. */
 export interface MeshServiceProps {
@@ -374,7 +374,8 @@ export class MeshService extends Construct implements IMeshService {
     for (const [key, value] of Object.entries(selector)) service.selectLabel(key, value);
     withoutApiDefaults(ApiObject.of(service));
     // cdk8s-plus-28's ServicePort has no appProtocol; meshes read it before the port name.
-    ApiObject.of(service).addJsonPatch(...this.model.ports.map((p, i) => JsonPatch.add(`/spec/ports/${i}/appProtocol`, this.backend.workload.appProtocol(p.protocol))));
+    const appProtocols = this.model.ports.map((p) => this.backend.workload.appProtocol(p.protocol));
+    editAsWritten(service, (doc) => doc.spec.ports.forEach((port: any, i: number) => setSorted(port, 'appProtocol', appProtocols[i])));
     return service;
   }
 

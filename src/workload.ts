@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import { ApiObject, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { withoutApiDefaults } from './api-defaults';
@@ -7,7 +7,7 @@ import { propError } from './errors';
 import { podLabels, versionSelector } from './models/service';
 import { PropRef, requireDns1123Label, requireNonNegativeInteger } from './names';
 import { applyPodSecurity, containerSecurityContext, PodSecurityOptions, podSecurityContext, resolvePodSecurity } from './security/pod-security';
-import { keepJsonPatches } from './api-object-patches';
+import { editAsWritten, keepJsonPatches } from './api-object-patches';
 import type { ServiceResilience } from './resilience';
 
 /**
@@ -152,13 +152,11 @@ export function createVersionDeployment(scope: Construct, ref: PropRef, ctx: Wor
   applyPodSecurity(deployment, security);
   selectByAppAndVersion(deployment, versionSelector(ctx.serviceName, name));
   withoutApiDefaults(ApiObject.of(deployment));
-  ApiObject.of(deployment).addJsonPatch(
-    // cdk8s-plus labels every workload's pods with a hash of the construct path even with
-    // `select: false` (workload.js podMetadata). A hash in the pod template rolls every pod when a
-    // construct id changes and shows up in GitOps diffs; nothing here selects on it. (cdk8s-plus
-    // `connections`/NetworkPolicy helpers do, so they are not used with MeshService pods.)
-    JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'),
-  );
+  // cdk8s-plus labels every workload's pods with a hash of the construct path even with
+  // `select: false` (workload.js podMetadata). A hash in the pod template rolls every pod when a
+  // construct id changes and shows up in GitOps diffs; nothing here selects on it. (cdk8s-plus
+  // `connections`/NetworkPolicy helpers do, so they are not used with MeshService pods.)
+  editAsWritten(deployment, (doc) => { delete doc.spec.template.metadata.labels['cdk8s.io/metadata.addr']; });
   // With replicas unset, cdk8s-plus writes its default (2) unless an autoscaler targets the Deployment.
   if (autoscaling) createAutoscaler(scope, `Autoscaler-${name}`, ctx.serviceName, name, deployment, autoscaling);
   if (v.disruptionBudget !== undefined) {

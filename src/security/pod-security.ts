@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { editAsWritten, setSorted } from '../api-object-patches';
 import * as kplus from 'cdk8s-plus-28';
 import { propError } from '../errors';
 import { PropRef, requireHttpPath, requireNonNegativeInteger } from '../names';
@@ -202,7 +202,7 @@ export function applyPodSecurity(deployment: kplus.Deployment, s: ResolvedPodSec
   }
   // The pod-level seccomp profile is not modelled by cdk8s-plus-28's PodSecurityContext; setting
   // it on the pod too covers the injected istio-proxy container under the restricted profile.
-  ApiObject.of(deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
+  editAsWritten(deployment, (doc) => setSorted(doc.spec.template.spec.securityContext, 'seccompProfile', { type: 'RuntimeDefault' }));
 }
 
 /** `/var/cache/nginx` → `writable-var-cache-nginx`: a stable DNS-1123 name that can't clash with the sidecar's `istio-*` volumes. */
