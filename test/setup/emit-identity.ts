@@ -4,6 +4,7 @@
 // the test that synthesized the chart. Chains with the validation hook (test/validation-hook.ts).
 import { Chart, Yaml } from 'cdk8s';
 import { stringifyDocuments } from '../../src/emit/yaml';
+import { objectKey } from './object-key';
 
 /** What the hook compared in this test file (each jest test file has its own module registry). */
 export const emitIdentityStats = { charts: 0, documents: 0, bytes: 0, fallbacks: [] as string[] };
@@ -13,7 +14,7 @@ export const emitIdentityStats = { charts: 0, documents: 0, bytes: 0, fallbacks:
  * the first differing line when the texts differ.
  */
 export function assertSameYaml(where: string, objects: unknown[], emit: (docs: unknown[]) => string = fastEmit): void {
-  const expected = Yaml.stringify(...objects);
+  const expected = cdk8sYaml(objects);
   const actual = emit(objects);
   emitIdentityStats.charts++;
   emitIdentityStats.documents += objects.length;
@@ -27,6 +28,30 @@ export function assertSameYaml(where: string, objects: unknown[], emit: (docs: u
     + `  cdk8s: ${JSON.stringify(e[line])}\n  fast:  ${JSON.stringify(a[line])}\n`
     + 'Fix src/emit/ (or make the value fall back to cdk8s\'s emitter).');
 }
+
+/** cdk8s's YAML of each distinct document, in this module registry (grouped specs share one). */
+const cdk8sDocuments = new Map<string, string>();
+
+/**
+ * `Yaml.stringify(...docs)`, each distinct document (by objectKey) serialized by cdk8s once:
+ * `Yaml.stringify` writes each document on its own and joins them with `---\n`
+ * (cdk8s/lib/yaml.js), so this is its text, byte for byte — checked against `Yaml.stringify` itself on
+ * the first multi-document chart of every module registry (and by test/emit.test.ts).
+ */
+function cdk8sYaml(docs: unknown[]): string {
+  const text = docs.map((doc) => {
+    const key = objectKey(doc);
+    let text = cdk8sDocuments.get(key);
+    if (text === undefined) cdk8sDocuments.set(key, text = Yaml.stringify(doc));
+    return text;
+  }).join('---\n');
+  if (!joinChecked && docs.length > 1) {
+    joinChecked = true;
+    if (text !== Yaml.stringify(...docs)) throw new Error('test/setup/emit-identity.ts: cdk8s Yaml.stringify no longer joins per-document YAML with ---: update cdk8sYaml()');
+  }
+  return text;
+}
+let joinChecked = false;
 
 function fastEmit(docs: unknown[]): string {
   return stringifyDocuments(docs, { onFallback: (reason) => emitIdentityStats.fallbacks.push(reason) });
