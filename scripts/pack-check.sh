@@ -107,6 +107,40 @@ grep -q ERR_PACKAGE_PATH_NOT_EXPORTED "$WORK/deep.log" || { cat "$WORK/deep.log"
 node -e "require('cdk8s-mesh/package.json')" || fail "cdk8s-mesh/package.json is not importable"
 echo "require('cdk8s-mesh/lib/src/workload'): ERR_PACKAGE_PATH_NOT_EXPORTED; require('cdk8s-mesh/package.json'): ok"
 
+step "README \"Use it in your cdk8s app\", as written: its install commands, tsconfig.json, main.ts, cdk8s.yaml and synth command"
+QS="$WORK/readme-quickstart"
+mkdir -p "$QS"
+# The section's code blocks in order: bash (install), json (tsconfig.json), ts (main.ts), yaml
+# (cdk8s.yaml), bash (synth, apply). Only `cdk8s-mesh` is swapped for the tarball: every other
+# package resolves the way the README says (so an unpinned or broken range fails here).
+node - "$ROOT/README.md" "$QS" "$WORK/$TARBALL" <<'JS'
+const fs = require('fs');
+const [readme, dir, tarball] = process.argv.slice(2);
+const text = fs.readFileSync(readme, 'utf8');
+const section = text.slice(text.indexOf('## Use it in your cdk8s app'), text.indexOf('\n## ', text.indexOf('## Use it in your cdk8s app') + 5));
+const blocks = [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], body: m[2] }));
+const take = (lang, nth = 0) => {
+  const b = blocks.filter((x) => x.lang === lang)[nth];
+  if (!b) throw new Error(`README "Use it in your cdk8s app": no ${lang} block #${nth + 1}`);
+  return b.body;
+};
+const commands = (body) => body.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
+const install = commands(take('bash', 0)).map((c) => c.replace(/^npm install cdk8s-mesh /, `npm install ${tarball} `));
+if (!install.some((c) => c.includes(tarball))) throw new Error('README install block does not start with `npm install cdk8s-mesh ...`');
+fs.writeFileSync(`${dir}/package.json`, JSON.stringify({ name: 'readme-quickstart', private: true }, null, 2));
+fs.writeFileSync(`${dir}/tsconfig.json`, take('json'));
+fs.writeFileSync(`${dir}/main.ts`, take('ts'));
+fs.writeFileSync(`${dir}/cdk8s.yaml`, take('yaml'));
+const synth = commands(take('bash', 1)).find((c) => c.includes('cdk8s synth'));
+fs.writeFileSync(`${dir}/run.sh`, ['set -euo pipefail', ...install.map((c) => `${c} --no-audit --no-fund --prefer-offline --loglevel=error`), `${synth} > synth.log 2>&1 || { cat synth.log >&2; exit 1; }`].join('\n') + '\n');
+JS
+cd "$QS"
+cat run.sh
+bash run.sh || fail "the README's quick start, as written, does not synthesize"
+grep -q 'Validations ended succesfully' synth.log || { cat synth.log >&2; fail "README quick start: the validation plugin did not pass"; }
+test -s dist/mesh-demo.k8s.yaml || fail "README quick start: no dist/mesh-demo.k8s.yaml"
+echo "README quick start: $(grep -c '^kind:' dist/mesh-demo.k8s.yaml) objects in dist/mesh-demo.k8s.yaml; $(grep -o 'cdk8s-mesh: [0-9]* objects validated[^(]*' synth.log); typescript $(node -p "require('typescript/package.json').version")"
+
 for EXAMPLE in "$ROOT"/examples/*/; do
   NAME=$(basename "$EXAMPLE")
   step "examples/$NAME: install the tarball, type-check, cdk8s synth"

@@ -136,7 +136,7 @@ export class MeshValidationPlugin {
     const result = validator.validate(located.map((l) => l.object));
     for (const violation of violations(result.errors, located, validator.kubernetesVersion)) context.report.addViolation(violation);
     const ok = result.valid && parseFailures === 0;
-    context.logger.log(`cdk8s-mesh: ${result.validated} objects validated against Kubernetes ${validator.kubernetesVersion} and their CRDs, ${result.errors.length} errors (${Date.now() - started} ms)`);
+    context.logger.log(`cdk8s-mesh: ${result.validated} objects validated against Kubernetes ${validator.kubernetesVersion} and their CRDs, ${result.errors.length} ${result.errors.length === 1 ? 'error' : 'errors'} (${Date.now() - started} ms)`);
     context.report.submit(ok ? 'success' : 'failure', {
       'Kubernetes version': validator.kubernetesVersion,
       'Objects validated': String(result.validated),
