@@ -139,7 +139,7 @@ cat run.sh
 bash run.sh || fail "the README's quick start, as written, does not synthesize"
 grep -q 'Validations ended succesfully' synth.log || { cat synth.log >&2; fail "README quick start: the validation plugin did not pass"; }
 test -s dist/mesh-demo.k8s.yaml || fail "README quick start: no dist/mesh-demo.k8s.yaml"
-echo "README quick start: $(grep -c '^kind:' dist/mesh-demo.k8s.yaml) objects in dist/mesh-demo.k8s.yaml; $(grep -o 'cdk8s-mesh: [0-9]* objects validated[^(]*' synth.log); typescript $(node -p "require('typescript/package.json').version")"
+echo "README quick start: $(grep -c '^kind:' dist/mesh-demo.k8s.yaml) objects in dist/mesh-demo.k8s.yaml; $(grep -o 'cdk8s-mesh: [0-9]* objects validated[^(]*' synth.log | sed 's/ *$//'); typescript $(node -p "require('typescript/package.json').version")"
 
 for EXAMPLE in "$ROOT"/examples/*/; do
   NAME=$(basename "$EXAMPLE")
