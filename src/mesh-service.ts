@@ -375,7 +375,8 @@ export class MeshService extends Construct implements IMeshService {
     withoutApiDefaults(ApiObject.of(service));
     // cdk8s-plus-28's ServicePort has no appProtocol; meshes read it before the port name.
     const appProtocols = this.model.ports.map((p) => this.backend.workload.appProtocol(p.protocol));
-    editAsWritten(service, (doc) => doc.spec.ports.forEach((port: any, i: number) => setSorted(port, 'appProtocol', appProtocols[i])));
+    // Only the ports declared here: a port bound later (`svc.service.bind(...)`) keeps no appProtocol.
+    editAsWritten(service, (doc) => appProtocols.forEach((appProtocol, i) => { if (doc.spec.ports[i]) setSorted(doc.spec.ports[i], 'appProtocol', appProtocol); }));
     return service;
   }
 

@@ -1,4 +1,4 @@
-import { Duration, Testing } from 'cdk8s';
+import { Duration, Testing, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { HealthProbe, MeshProtocol, MeshService, MeshServiceProps } from '../src';
 import { chart, object, objects } from './util';
@@ -91,6 +91,18 @@ describe('MeshService options', () => {
     const { c } = users({ serviceName: 'accounts' });
     expect(Testing.synth(c).map((o) => o.metadata.name).sort()).toEqual(
       ['accounts', 'accounts', 'accounts', 'accounts', 'accounts-v1', 'accounts-v2']);
+  });
+
+  test('a port bound to the Service later keeps no appProtocol (not even null): only declared ports get one', () => {
+    const { c, svc } = users();
+    svc.service.bind(9102, { name: 'extra', targetPort: 9102 });
+    const ports = object(c, 'Service', 'users').spec.ports;
+    expect(ports).toEqual([
+      { name: 'http', appProtocol: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' },
+      { name: 'extra', port: 9102, targetPort: 9102 },
+    ]);
+    expect(Object.keys(ports[1])).not.toContain('appProtocol');
+    expect(Yaml.stringify(...Testing.synth(c))).not.toContain('appProtocol: null');
   });
 
   test('port and protocol name the port and set appProtocol', () => {
