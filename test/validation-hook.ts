@@ -57,6 +57,7 @@ export function validateOnce(objects: readonly any[], v: ManifestValidator = val
   if (!seen) verdicts.set(v, seen = new Map());
   const results = objects.map((o) => {
     const key = objectKey(o);
+    if (key === undefined) return v.validate([o]);
     let r = seen!.get(key);
     if (!r) seen!.set(key, r = v.validate([o]));
     return r;

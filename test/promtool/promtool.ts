@@ -52,15 +52,24 @@ export function promtoolAsync(bin: string, files: Record<string, unknown>, args:
   return new Promise((resolve) => {
     const start = () => {
       running++;
-      const dir = scratch();
-      for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), YAML.stringify(content, { lineWidth: 0 }));
-      execFile(bin, args, { cwd: dir, encoding: 'utf8', timeout: 60000 }, (error, stdout, stderr) => {
-        fs.rmSync(dir, { recursive: true, force: true });
-        const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        resolve({ status, output: `${stdout ?? ''}${stderr ?? ''}${error && typeof error.code !== 'number' ? String(error) : ''}` });
+      const done = (result: PromtoolResult, dir?: string) => {
+        if (dir) fs.rmSync(dir, { recursive: true, force: true });
+        resolve(result);
         running--;
         queue.shift()?.();
-      });
+      };
+      let dir: string | undefined;
+      try {
+        dir = scratch();
+        for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), YAML.stringify(content, { lineWidth: 0 }));
+        execFile(bin, args, { cwd: dir, encoding: 'utf8', timeout: 60000 }, (error, stdout, stderr) => {
+          const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+          done({ status, output: `${stdout ?? ''}${stderr ?? ''}${error && typeof error.code !== 'number' ? String(error) : ''}` }, dir);
+        });
+      } catch (e) {
+        // Writing the files failed: a failed run, and the queue goes on.
+        done({ status: null, output: String(e) }, dir);
+      }
     };
     if (running < PARALLEL) start(); else queue.push(start);
   });

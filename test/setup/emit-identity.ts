@@ -41,6 +41,7 @@ const cdk8sDocuments = new Map<string, string>();
 function cdk8sYaml(docs: unknown[]): string {
   const text = docs.map((doc) => {
     const key = objectKey(doc);
+    if (key === undefined) return Yaml.stringify(doc);
     let text = cdk8sDocuments.get(key);
     if (text === undefined) cdk8sDocuments.set(key, text = Yaml.stringify(doc));
     return text;

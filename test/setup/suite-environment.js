@@ -48,22 +48,49 @@ class SuiteEnvironment extends TestEnvironment {
     return state;
   }
 
-  async handleTestEvent(event) {
-    if (event.name === 'test_start') {
+  /** The test id jest-circus reports, without the spec's describe (as when the spec runs alone). */
+  withoutSpec(id) {
+    if (typeof id !== 'string') return id;
+    for (const name of this.specs.keys()) if (id.startsWith(`${name} `)) return id.slice(name.length + 1);
+    return id;
+  }
+
+  async handleTestEvent(event, state) {
+    const expect = this.global.expect;
+    if (event.name === 'run_start') {
+      // A test.only in one spec would silently skip every other spec of its group.
+      if (state.hasFocusedTests) state.unhandledErrors.push(new Error('test.only / describe.only in a spec of a grouped run (jest.suite.config.js) skips the other specs of its group: run that spec alone with `npx jest <file>` instead'));
+    } else if (event.name === 'run_describe_start') {
+      // beforeAll hooks of a spec see its path, as they would alone (test/validation-hook.ts names records by it).
+      const block = event.describeBlock;
+      if (block.parent?.name === 'ROOT_DESCRIBE_BLOCK' && this.specs.has(block.name)) expect.setState({ testPath: this.specs.get(block.name) });
+    } else if (event.name === 'test_start') {
       const found = this.specOf(event.test);
       if (!found) return;
-      const expect = this.global.expect;
-      this.fileSnapshotState ??= expect.getState().snapshotState;
-      // jest-snapshot names a snapshot by currentConcurrentTestName() when set (jest-circus sets it
-      // for every test), else by currentTestName: both are the name below the spec's describe.
+      const current = expect.getState();
+      this.fileSnapshotState ??= current.snapshotState;
+      // jest-snapshot names a snapshot by currentConcurrentTestName() (jest-circus's lookup of the
+      // test running now, also right for test.concurrent) else by currentTestName: both without
+      // the spec's describe.
+      this.jestConcurrentName ??= current.currentConcurrentTestName;
+      const jestName = this.jestConcurrentName;
       expect.setState({
-        currentTestName: found.name, currentConcurrentTestName: () => found.name,
+        currentTestName: found.name,
+        currentConcurrentTestName: jestName ? () => this.withoutSpec(jestName()) : undefined,
         testPath: found.spec, snapshotState: this.snapshotStateFor(found.spec),
       });
+    } else if (event.name === 'test_done' || event.name === 'test_skip' || event.name === 'test_todo') {
+      // As jest does for a file (_addSnapshotData): the snapshots of a failed, skipped or
+      // filtered-out test are not obsolete, so `-u` must not remove them.
+      const found = this.specOf(event.test);
+      const failed = event.name === 'test_done' && event.test.errors.length > 0;
+      if (found && (failed || event.name !== 'test_done')) this.snapshotStateFor(found.spec).markSnapshotsAsCheckedForTest(found.name);
     } else if (event.name === 'run_finish') {
       const summary = this.fileSnapshotState;
-      for (const state of this.snapshots.values()) {
-        if (this.globalConfig.updateSnapshot === 'all') state.removeUncheckedKeys();
+      for (const [spec, state] of this.snapshots) {
+        // Obsolete snapshots count (and, without -u, fail --ci) as they do when the spec runs alone.
+        if (summary && summary !== state) for (const key of state.getUncheckedKeys()) summary._uncheckedKeys.add(`${path.relative(this.projectConfig.rootDir, spec)} › ${key}`);
+        state.removeUncheckedKeys(); // only with -u (updateSnapshot 'all'), as jest does
         state.save();
         if (summary && summary !== state) {
           for (const k of ['added', 'matched', 'unmatched', 'updated']) summary[k] += state[k];
