@@ -48,11 +48,12 @@ export function editAsWritten(construct: IConstruct, edit: (doc: any) => void): 
 
 /** Sets `parent[key]` and puts the parent's keys back in cdk8s's sorted order (unless `CDK8S_DISABLE_SORT`). @internal */
 export function setSorted(parent: { [key: string]: any }, key: string, value: unknown): void {
-  parent[key] = value;
-  if (process.env.CDK8S_DISABLE_SORT) return;
-  const entries = Object.entries(parent).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const [k] of entries) delete parent[k];
-  for (const [k, v] of entries) parent[k] = v;
+  if (process.env.CDK8S_DISABLE_SORT) {
+    parent[key] = value;
+    return;
+  }
+  parent[key] = sortedDeep(value);
+  sortKeys(parent);
 }
 
 function install(obj: ApiObject): void {
@@ -107,11 +108,15 @@ function sortAt(doc: any, pointer: string): void {
   }
   parent[key] = sortedDeep(parent[key]);
   // At the top, cdk8s writes apiVersion, kind and metadata first.
-  const first = tokens.length === 1 ? ['apiVersion', 'kind', 'metadata'] : [];
+  sortKeys(parent, tokens.length === 1 ? ['apiVersion', 'kind', 'metadata'] : []);
+}
+
+/** Puts `obj`'s own keys in cdk8s's order, in place: `first` in that order, then the rest sorted. */
+function sortKeys(obj: { [key: string]: any }, first: readonly string[] = []): void {
   const rank = (k: string) => (first.includes(k) ? first.indexOf(k) : first.length);
-  const entries = Object.entries(parent).sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  for (const [k] of entries) delete parent[k];
-  for (const [k, v] of entries) parent[k] = v;
+  const entries = Object.entries(obj).sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  for (const [k] of entries) delete obj[k];
+  for (const [k, v] of entries) obj[k] = v;
 }
 
 function sortedDeep(value: any): any {

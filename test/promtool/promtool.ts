@@ -31,9 +31,14 @@ export function scratch(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-promtool-'));
 }
 
+/** Writes `files` (name → object) into `dir` as YAML. */
+function writeFiles(dir: string, files: Record<string, unknown>): void {
+  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), YAML.stringify(content, { lineWidth: 0 }));
+}
+
 /** Writes `files` (name → object, written as YAML) into `dir` and runs `promtool <args>` there. */
 export function promtool(bin: string, dir: string, files: Record<string, unknown>, args: string[]): PromtoolResult {
-  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), YAML.stringify(content, { lineWidth: 0 }));
+  writeFiles(dir, files);
   const r = spawnSync(bin, args, { cwd: dir, encoding: 'utf8', timeout: 60000 });
   return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
 }
@@ -61,7 +66,7 @@ export function promtoolAsync(bin: string, files: Record<string, unknown>, args:
       let dir: string | undefined;
       try {
         dir = scratch();
-        for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), YAML.stringify(content, { lineWidth: 0 }));
+        writeFiles(dir, files);
         execFile(bin, args, { cwd: dir, encoding: 'utf8', timeout: 60000 }, (error, stdout, stderr) => {
           const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
           done({ status, output: `${stdout ?? ''}${stderr ?? ''}${error && typeof error.code !== 'number' ? String(error) : ''}` }, dir);

@@ -9,15 +9,14 @@ import * as path from 'path';
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  AuthorizationPolicy, Caller, HttpMethod, IstioRouting, IstioSidecar, ManifestValidator, Mesh, MeshMonitor, MeshNamespace,
+  AuthorizationPolicy, Caller, HttpMethod, IstioRouting, IstioSidecar, Mesh, MeshMonitor, MeshNamespace,
   MeshProtocol, MeshService, MtlsMode, PeerAuthentication, RetryOn, ScrapeTarget, ServiceLevelObjectives, StringMatch,
   TrafficSplit, Weight,
 } from '../../src';
 import { skipEmitIdentity } from '../setup/emit-identity';
-import { allowInvalidManifests, CACHE_DIR, validateOnce } from '../validation-hook';
+import { allowInvalidManifests, validateOnce } from '../validation-hook';
 
 const RUNS = Number(process.env.MESH_PROPERTY_RUNS ?? 10000);
-const validator = new ManifestValidator({ cacheDir: CACHE_DIR });
 
 /** Mostly a good value, sometimes a bad one (so both outcomes are common). */
 const mostly = <T>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<T>, badWeight = 1): fc.Arbitrary<T> =>
@@ -156,7 +155,7 @@ test(`${RUNS} random whole apps synthesize valid manifests or fail with the pack
       if (process.env.MESH_PROPERTY_DEBUG) reasons.push((e as Error).message.replace(/^Validation failed with the following errors:\s*/, '').split('\n')[0].replace(/'[^']*'/g, "'…'").replace(/"[^"]*"/g, '"…"').slice(0, 110));
       return;
     }
-    const result = validateOnce(objects, validator);
+    const result = validateOnce(objects);
     if (!result.valid) throw new Error(`invalid output:\n${result.errors.slice(0, 5).map((x) => `${x.object}: ${x.message}`).join('\n')}`);
     valid++;
   }), { numRuns: RUNS, seed: Number(process.env.MESH_PROPERTY_SEED ?? 20261203) });

@@ -42,9 +42,9 @@ function cdk8sYaml(docs: unknown[]): string {
   const text = docs.map((doc) => {
     const key = objectKey(doc);
     if (key === undefined) return Yaml.stringify(doc);
-    let text = cdk8sDocuments.get(key);
-    if (text === undefined) cdk8sDocuments.set(key, text = Yaml.stringify(doc));
-    return text;
+    let one = cdk8sDocuments.get(key);
+    if (one === undefined) cdk8sDocuments.set(key, one = Yaml.stringify(doc));
+    return one;
   }).join('---\n');
   if (!joinChecked && docs.length > 1) {
     joinChecked = true;

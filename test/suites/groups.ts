@@ -17,8 +17,9 @@ function walk(dir: string): string[] {
 }
 
 /** Every spec file, by path. The whole-app property test (the longest by far) runs alone. */
+let specs: string[] | undefined;
 export function specFiles(): string[] {
-  return walk(TEST_ROOT).sort();
+  return specs ??= walk(TEST_ROOT).sort();
 }
 
 const ALONE = /whole-app\.property\.test\.ts$/;
