@@ -3,7 +3,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { AlertSeverity, BURN_RATE_TIERS, MeshService, ServiceLevelObjectives, ServiceLevelObjectivesProps } from '../../src';
 import { findPromtool, promtoolAsync, promtoolVersion } from './promtool';
-import { EVAL_TIME, EVALUATION_INTERVAL, firingAlert, histogramSeries, INTERVAL, SeriesOptions, VersionLoad } from './slo-series';
+import { EVAL_TIME, EVALUATION_INTERVAL, firingAlert, groupEvalOrder, histogramSeries, INTERVAL, SeriesOptions, VersionLoad } from './slo-series';
 
 const bin = findPromtool();
 
@@ -52,11 +52,12 @@ function badShare(budget: number, burn: Burn): number {
   return budget * 0.5;
 }
 
-/** A promtool test file: `loads` as input, and exactly `firing` as the firing alerts at 7h. */
-function testFile(series: SeriesOptions, loads: VersionLoad[], firing: string[]) {
+/** A promtool test file for `rules` (a PrometheusRule spec): `loads` as input, and exactly `firing` as the firing alerts at 7h. */
+function testFile(rules: any, series: SeriesOptions, loads: VersionLoad[], firing: string[]) {
   return {
     rule_files: ['rules.yaml'],
     evaluation_interval: EVALUATION_INTERVAL,
+    group_eval_order: groupEvalOrder(rules),
     tests: [{
       interval: INTERVAL,
       input_series: histogramSeries(series, loads),
@@ -102,7 +103,7 @@ if (!bin) {
         slow: badShare(budget('latency'), s === 'latency' ? burn : 'healthy'),
       });
 
-      const healthy = run(rule.spec, testFile(series, [load('v1', undefined, 'healthy'), load('v2', undefined, 'healthy')], []));
+      const healthy = run(rule.spec, testFile(rule.spec, series, [load('v1', undefined, 'healthy'), load('v2', undefined, 'healthy')], []));
       test('a healthy service fires nothing', async () => {
         const r = await healthy;
         expect(r).toMatchObject({ status: 0 });
@@ -110,21 +111,21 @@ if (!bin) {
       });
 
       const fast = Object.fromEntries((['availability', 'latency'] as Slo[]).map((s) => [s,
-        run(rule.spec, testFile(series, [load('v1', s, 'healthy'), load('v2', s, 'fast')], alerts(s, [AlertSeverity.CRITICAL, AlertSeverity.WARNING])))]));
+        run(rule.spec, testFile(rule.spec, series, [load('v1', s, 'healthy'), load('v2', s, 'fast')], alerts(s, [AlertSeverity.CRITICAL, AlertSeverity.WARNING])))]));
       test.each<[Slo]>([['availability'], ['latency']])('%s: a version burning its budget fast fires both tiers, for that version only', async (s) => {
         const r = await fast[s];
         expect({ status: r.status, output: r.output }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
       });
 
       const slow = Object.fromEntries((['availability', 'latency'] as Slo[]).map((s) => [s,
-        run(rule.spec, testFile(series, [load('v1', s, 'healthy'), load('v2', s, 'slow')], alerts(s, [AlertSeverity.WARNING])))]));
+        run(rule.spec, testFile(rule.spec, series, [load('v1', s, 'healthy'), load('v2', s, 'slow')], alerts(s, [AlertSeverity.WARNING])))]));
       test.each<[Slo]>([['availability'], ['latency']])('%s: a slow burn fires only the slow tier', async (s) => {
         const r = await slow[s];
         expect({ status: r.status, output: r.output }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
       });
 
       const dropped = (dropLabels: string[]) => (['availability', 'latency'] as Slo[]).map((s) =>
-        run(rule.spec, testFile({ ...series, dropLabels }, [load('v1', s, 'healthy'), load('v2', s, 'fast')], alerts(s, [AlertSeverity.CRITICAL, AlertSeverity.WARNING]))));
+        run(rule.spec, testFile(rule.spec, { ...series, dropLabels }, [load('v1', s, 'healthy'), load('v2', s, 'fast')], alerts(s, [AlertSeverity.CRITICAL, AlertSeverity.WARNING]))));
       const droppedRuns = [dropped(['app']), dropped(['version']), dropped(['app', 'version'])];
       test.each<[string, number]>([['app', 0], ['version', 1], ['app and version', 2]])(
         'fails when the series lack the %s label(s) MeshMonitor promises (the same fast burn no longer fires as specified)', async (_l, i) => {
@@ -137,7 +138,7 @@ if (!bin) {
         });
 
       const same = synth({ ...o, props: { ...o.props, fastBurnSeverity: AlertSeverity.CRITICAL, slowBurnSeverity: AlertSeverity.CRITICAL } });
-      const sameSeverity = run(same.rule.spec, testFile(series, [load('v1', 'availability', 'healthy'), load('v2', 'availability', 'fast')],
+      const sameSeverity = run(same.rule.spec, testFile(same.rule.spec, series, [load('v1', 'availability', 'healthy'), load('v2', 'availability', 'fast')],
         ['1h', '6h'].map((window) => firingAlert('AvailabilityErrorBudgetBurn', {
           ...(o.namespace !== undefined ? { namespace: o.namespace } : {}), app: 'users', version: 'v2', severity: AlertSeverity.CRITICAL, slo: 'availability', window,
         }))));
@@ -146,7 +147,7 @@ if (!bin) {
         expect({ status: r.status, output: r.output }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
       });
 
-      const wrongExpectation = run(rule.spec, testFile(series, [load('v1', undefined, 'healthy'), load('v2', undefined, 'healthy')], alerts('availability', [AlertSeverity.CRITICAL])));
+      const wrongExpectation = run(rule.spec, testFile(rule.spec, series, [load('v1', undefined, 'healthy'), load('v2', undefined, 'healthy')], alerts('availability', [AlertSeverity.CRITICAL])));
       test('fails when an alert is expected that the rules do not fire (the promtool check can fail)', async () => {
         const r = await wrongExpectation;
         expect(r.status).not.toBe(0);
