@@ -2,7 +2,7 @@
 // weights, policies, monitors, SLOs, on either Istio routing API — either synthesizes manifests the
 // fast validator accepts, or fails with one of the package's own errors (a prop error naming the
 // construct and the fix, or a synth-time analysis finding). Never invalid output, never a raw
-// TypeError. MESH_PROPERTY_RUNS overrides the number of runs (10,000 by default).
+// TypeError. MESH_PROPERTY_RUNS overrides the number of runs (10,000 by default, in two shards).
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -14,6 +14,7 @@ import {
   TrafficSplit, Weight,
 } from '../../src';
 import { skipEmitIdentity } from '../setup/emit-identity';
+import { shardsToRun } from '../suites/shards';
 import { allowInvalidManifests, validateOnce } from '../validation-hook';
 
 const RUNS = Number(process.env.MESH_PROPERTY_RUNS ?? 10000);
@@ -141,27 +142,34 @@ function isPackageError(e: unknown): boolean {
     || /^synthRenderings|^Mesh '/.test(m);
 }
 
-test(`${RUNS} random whole apps synthesize valid manifests or fail with the package's own error`, () => {
-  let valid = 0;
-  let refused = 0;
-  const reasons: string[] = [];
-  fc.assert(fc.property(appSpec, (spec) => {
-    let objects: any[];
-    try {
-      objects = Testing.synth(build(spec));
-    } catch (e) {
-      if (!isPackageError(e)) throw new Error(`not a package error: ${(e as Error)?.stack ?? e}`);
-      refused++;
-      if (process.env.MESH_PROPERTY_DEBUG) reasons.push((e as Error).message.replace(/^Validation failed with the following errors:\s*/, '').split('\n')[0].replace(/'[^']*'/g, "'…'").replace(/"[^"]*"/g, '"…"').slice(0, 110));
-      return;
-    }
-    const result = validateOnce(objects);
-    if (!result.valid) throw new Error(`invalid output:\n${result.errors.slice(0, 5).map((x) => `${x.object}: ${x.message}`).join('\n')}`);
-    valid++;
-  }), { numRuns: RUNS, seed: Number(process.env.MESH_PROPERTY_SEED ?? 20261203) });
-  // Non-vacuity: both outcomes happen a fair share of the time.
-  if (!process.env.MESH_PROPERTY_DEBUG) expect(valid).toBeGreaterThan(RUNS * 0.05);
-  expect(refused).toBeGreaterThan(RUNS * 0.05);
-  if (reasons.length) console.log(Object.entries(reasons.reduce((m, r) => ({ ...m, [r]: (m[r] ?? 0) + 1 }), {} as Record<string, number>)).sort((a, b) => b[1] - a[1]).slice(0, 25).map(([r, n]) => `${n} ${r}`).join('\n'));
-  console.log(`whole-app property: ${valid} valid apps, ${refused} refused with the package's errors (${RUNS} runs)`);
-}, 600000);
+/** Two shards of RUNS / 2 runs, seeds SEED and SEED + 1: in `npm test` one per worker (test/suites/groups.ts). */
+const SHARDS = 2;
+const SEED = Number(process.env.MESH_PROPERTY_SEED ?? 20261203);
+
+for (const shard of shardsToRun(SHARDS)) describe(`shard ${shard + 1} of ${SHARDS} (seed ${SEED + shard})`, () => {
+  const runs = Math.ceil(RUNS / SHARDS);
+  test(`${runs} random whole apps synthesize valid manifests or fail with the package's own error`, () => {
+    let valid = 0;
+    let refused = 0;
+    const reasons: string[] = [];
+    fc.assert(fc.property(appSpec, (spec) => {
+      let objects: any[];
+      try {
+        objects = Testing.synth(build(spec));
+      } catch (e) {
+        if (!isPackageError(e)) throw new Error(`not a package error: ${(e as Error)?.stack ?? e}`);
+        refused++;
+        if (process.env.MESH_PROPERTY_DEBUG) reasons.push((e as Error).message.replace(/^Validation failed with the following errors:\s*/, '').split('\n')[0].replace(/'[^']*'/g, "'…'").replace(/"[^"]*"/g, '"…"').slice(0, 110));
+        return;
+      }
+      const result = validateOnce(objects);
+      if (!result.valid) throw new Error(`invalid output:\n${result.errors.slice(0, 5).map((x) => `${x.object}: ${x.message}`).join('\n')}`);
+      valid++;
+    }), { numRuns: runs, seed: SEED + shard });
+    // Non-vacuity: both outcomes happen a fair share of the time.
+    if (!process.env.MESH_PROPERTY_DEBUG) expect(valid).toBeGreaterThan(runs * 0.05);
+    expect(refused).toBeGreaterThan(runs * 0.05);
+    if (reasons.length) console.log(Object.entries(reasons.reduce((m, r) => ({ ...m, [r]: (m[r] ?? 0) + 1 }), {} as Record<string, number>)).sort((a, b) => b[1] - a[1]).slice(0, 25).map(([r, n]) => `${n} ${r}`).join('\n'));
+    console.log(`whole-app property, shard ${shard + 1} of ${SHARDS}: ${valid} valid apps, ${refused} refused with the package's errors (${runs} runs)`);
+  }, 600000);
+});
