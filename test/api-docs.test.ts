@@ -3,22 +3,12 @@
 // @default, and the generated page shows each @default and @see the source has.
 import * as fs from 'fs';
 import * as path from 'path';
-import * as ts from 'typescript';
-import { INDEX, packageProgram } from './ts-program';
+import { packageApi } from './ts-program';
 
 const ROOT = path.join(__dirname, '..');
 const DOCS = path.join(ROOT, 'docs', 'api', 'interfaces');
 
-const program = packageProgram();
-const checker = program.getTypeChecker();
-const interfaces = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(INDEX)!)!)
-  .map((s) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s))
-  .filter((s) => s.flags & ts.SymbolFlags.Interface && /(Props|Options|Properties)$/.test(s.name));
-
-interface Prop { readonly iface: string; readonly name: string; readonly optional: boolean; readonly tags: string[] }
-const props: Prop[] = interfaces.flatMap((s) => checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(s)).map((m) => ({
-  iface: s.name, name: m.name, optional: (m.flags & ts.SymbolFlags.Optional) !== 0, tags: m.getJsDocTags().map((t) => t.name),
-})));
+const { propsInterfaces: interfaces, props } = packageApi();
 
 /** The `### name` sections of a generated interface page. */
 function sections(iface: string): Map<string, string> {
@@ -29,7 +19,7 @@ function sections(iface: string): Map<string, string> {
 }
 
 test('the public props interfaces are found (the scan works)', () => {
-  expect(interfaces.map((s) => s.name)).toEqual(expect.arrayContaining(['MeshServiceProps', 'TrafficSplitProps', 'ManifestValidatorOptions', 'MeshValidationPluginProperties']));
+  expect(interfaces).toEqual(expect.arrayContaining(['MeshServiceProps', 'TrafficSplitProps', 'ManifestValidatorOptions', 'MeshValidationPluginProperties']));
   expect(props.filter((p) => p.optional).length).toBeGreaterThan(50);
   expect(props.filter((p) => p.tags.includes('see')).length).toBeGreaterThan(10);
 });
