@@ -3,7 +3,7 @@ module.exports = {
   // Rooted at test/ so compiled output in lib/ is never collected twice.
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The server layer and promtool run second (jest.server.config.js, jest.promtool.config.js): they read what this run recorded.
+  // The server layer and promtool have configs of their own (jest.server.config.js, jest.promtool.config.js); npm test runs them after the specs.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/server/', '<rootDir>/test/promtool/'],
   // @swc/jest only transpiles (the fastest measured path); `npm test` type-checks with tsc first.
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },

@@ -1,4 +1,4 @@
-// Prometheus's own rule engine (test/promtool/): runs after the main jest run, whose hook recorded
+// Prometheus's own rule engine (test/promtool/): check-rules runs after the specs (in npm test, the same jest run), whose hook recorded
 // every PrometheusRule the tests synthesized in .validation/. Without promtool
 // (scripts/install-promtool.sh installs it) it reports that it skipped; .ci/run sets
 // MESH_REQUIRE_PROMTOOL=1, which turns the skip into a failure.
@@ -11,4 +11,6 @@ module.exports = {
   transform: base.transform,
   testEnvironment: 'node',
   testTimeout: 60000,
+  // Files reading the main run's records go after the others (test/setup/layered-runner.js).
+  runner: '<rootDir>/test/setup/layered-runner.js',
 };

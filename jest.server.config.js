@@ -1,4 +1,4 @@
-// The server validation layer (test/server/): runs after the main jest run, whose hook recorded
+// The server validation layer (test/server/): runs after the specs (in npm test, the same jest run), whose hook recorded
 // the synthesized custom resources in .validation/. Without KUBECONFIG / CRD_TEST_SERVER_URL it
 // reports that it skipped.
 const base = require('./jest.config');
@@ -10,4 +10,6 @@ module.exports = {
   transform: base.transform,
   testEnvironment: 'node',
   testTimeout: 120000,
+  // Files reading the main run's records go after the others (test/setup/layered-runner.js).
+  runner: '<rootDir>/test/setup/layered-runner.js',
 };

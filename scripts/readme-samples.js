@@ -15,14 +15,16 @@ function readmeSamples() {
   return [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1].replace(/from 'cdk8s-mesh'/g, "from '../src'"));
 }
 
+/** Writes the samples, leaving an unchanged one untouched (tsc -b then skips it) and removing stale ones. */
 function writeSamples() {
-  fs.rmSync(OUT, { recursive: true, force: true });
-  fs.mkdirSync(OUT);
-  return readmeSamples().map((code, i) => {
+  fs.mkdirSync(OUT, { recursive: true });
+  const files = readmeSamples().map((code, i) => {
     const file = path.join(OUT, `sample-${i + 1}.ts`);
-    fs.writeFileSync(file, code);
+    if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== code) fs.writeFileSync(file, code);
     return file;
   });
+  for (const f of fs.readdirSync(OUT)) if (!files.includes(path.join(OUT, f))) fs.rmSync(path.join(OUT, f), { recursive: true, force: true });
+  return files;
 }
 
 module.exports = { readmeSamples, writeSamples };

@@ -1,5 +1,5 @@
 // The real layer: a Kubernetes API server (the CRD test server in .ci/run, or any cluster in
-// KUBECONFIG) validates what the package writes. Runs after the main jest run (jest.server.config.js),
+// KUBECONFIG) validates what the package writes. Runs after the specs (jest.server.config.js; in npm test the same jest run),
 // whose hook recorded every custom resource the example app and the test charts synthesized.
 import * as fs from 'fs';
 import * as path from 'path';
