@@ -3,7 +3,7 @@ module.exports = {
   // Rooted at test/ so compiled output in lib/ is never collected twice.
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The server layer and promtool have configs of their own (jest.server.config.js, jest.promtool.config.js); npm test runs them after the specs.
+  // The server layer and promtool have configs of their own (jest.server.config.js, jest.promtool.config.js); npm test runs them in its jest process (jest.suite.config.js).
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/server/', '<rootDir>/test/promtool/'],
   // @swc/jest only transpiles (the fastest measured path); `npm test` type-checks with tsc first.
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },

@@ -9,6 +9,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: base.transform,
   testEnvironment: 'node',
+  // Alone (npm run test:*). In npm test's multi-project run jest reads only the root testTimeout
+  // (jestjs/jest#9696), so each file also sets its own with jest.setTimeout.
   testTimeout: 120000,
   // Files reading the main run's records go after the others (test/setup/layered-runner.js).
   runner: '<rootDir>/test/setup/layered-runner.js',

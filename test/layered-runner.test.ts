@@ -28,6 +28,18 @@ async function phases(files: string[], interruptAfterFirst = false): Promise<str
 }
 
 describe('LayeredRunner', () => {
+  test("is every npm test project's runner, with no runnerOptions (jest keeps one runner per runner and options: two would run in no set order)", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const suite = require('../jest.suite.config.js') as { projects: Array<string | Record<string, unknown>> };
+    const projects = suite.projects.map((p) => (typeof p === 'string'
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      ? require(p.replace('<rootDir>', ROOT)) as Record<string, unknown>
+      : p));
+    expect(projects.length).toBeGreaterThanOrEqual(3);
+    expect(projects.map((p) => ({ runner: p.runner, runnerOptions: p.runnerOptions }))).toEqual(
+      projects.map(() => ({ runner: '<rootDir>/test/setup/layered-runner.js', runnerOptions: undefined })));
+  });
+
   test('runs the server layer and promtool check rules after every other file, in a second phase', async () => {
     expect(await phases([
       'test/server/server.test.ts', 'test/suites/group-1.suite.ts', 'test/promtool/check-rules.test.ts',

@@ -9,6 +9,8 @@ import { MANIFESTS_DIR } from '../validation-hook';
 import { findPromtool, promtool, promtoolVersion, scratch } from './promtool';
 
 const bin = findPromtool();
+// Here, not only in jest.promtool.config.js: npm test's multi-project run reads only the root testTimeout (jestjs/jest#9696).
+jest.setTimeout(60000);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Every distinct PrometheusRule recorded by the main jest run, plus the example app's, with where it came from. */

@@ -90,17 +90,19 @@ function sections(output: string): Map<string, string> {
 }
 
 function runBatch(bin: string, batch: typeof pending): void {
-  const dir = scratch();
+  let dir: string | undefined;
   let finished = false;
   const finish = (results: RuleTestResult[]) => {
     if (finished) return;
     finished = true;
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
     batch.forEach((c, i) => c.resolve(results[i]));
   };
+  const failAll = (why: string) => finish(batch.map(() => ({ passed: false, output: why })));
   try {
+    dir = scratch();
     const files = batch.map((c, i) => {
-      const caseDir = path.join(dir, `case-${i}`);
+      const caseDir = path.join(dir!, `case-${i}`);
       fs.mkdirSync(caseDir);
       writeFiles(caseDir, { 'rules.yaml': c.test.rules, 'test.yaml': c.test.test });
       return `case-${i}/test.yaml`;
@@ -109,23 +111,33 @@ function runBatch(bin: string, batch: typeof pending): void {
     // stderr, so only the order of writes ties a failure to its test file.
     const outFile = path.join(dir, 'output.txt');
     const fd = fs.openSync(outFile, 'w');
-    const child = spawn(bin, ['test', 'rules', ...files], { cwd: dir, stdio: ['ignore', fd, fd], timeout: 60000 });
-    fs.closeSync(fd);
-    child.on('error', (e) => finish(batch.map(() => ({ passed: false, output: `promtool did not run: ${e}` }))));
+    let child;
+    try {
+      child = spawn(bin, ['test', 'rules', ...files], { cwd: dir, stdio: ['ignore', fd, fd], timeout: 60000 });
+    } finally {
+      fs.closeSync(fd);
+    }
+    child.on('error', (e) => failAll(`promtool did not run: ${e}`));
     child.on('exit', (status, signal) => {
-      const output = fs.readFileSync(outFile, 'utf8');
-      const bySection = sections(output);
-      const results = files.map((f) => {
-        const section = bySection.get(f);
-        if (section === undefined) return { passed: false, output: `promtool printed no result for this case (exit ${status ?? signal}):\n${output}` };
-        return { passed: /^ {2}SUCCESS$/m.test(section), output: section };
-      });
-      // promtool fails the run exactly when a file failed: anything else means the report was misread.
-      const consistent = (status === 0) === results.every((r) => r.passed);
-      finish(consistent ? results : results.map((r) => ({ passed: false, output: `promtool exited ${status ?? signal}, which its report does not explain:\n${output}\n(this case: ${r.output})` })));
+      try {
+        const output = fs.readFileSync(outFile, 'utf8');
+        const bySection = sections(output);
+        // A case's output is its own section only: a case promtool never reached (killed at the
+        // timeout, say) must not show another case's FAILED as its own.
+        const results = files.map((f) => {
+          const section = bySection.get(f);
+          if (section === undefined) return { passed: false, output: `promtool printed no result for ${f} (exit ${status ?? signal})` };
+          return { passed: /^ {2}SUCCESS$/m.test(section), output: section };
+        });
+        // promtool fails the run exactly when a file failed: anything else means the report was misread.
+        const consistent = (status === 0) === results.every((r) => r.passed);
+        finish(consistent ? results : results.map((r) => ({ passed: false, output: `promtool exited ${status ?? signal}, which its report does not explain; this case: ${r.output}` })));
+      } catch (e) {
+        failAll(`reading promtool's report failed: ${e}`);
+      }
     });
   } catch (e) {
-    // Writing the files failed: every case of the batch failed.
-    finish(batch.map(() => ({ passed: false, output: String(e) })));
+    // Writing the files or starting promtool failed: every case of the batch failed.
+    failAll(String(e));
   }
 }

@@ -2,7 +2,10 @@
 // read what the others recorded in .validation/ (the server layer, `promtool check rules` on every
 // recorded PrometheusRule) only once every other file of the run has finished — in the same jest
 // process, where they used to take a second `jest` run (~1 s of start-up, and one file at a time at
-// the end). Everything else is jest's own runner (jest-runner), called once per phase.
+// the end). Everything else is jest's own runner (jest-runner), called once per phase. Every project of
+// jest.suite.config.js names this runner (test/layered-runner.test.ts checks): jest keeps one
+// runner per runner path, so it sees the whole run. Under `--shard` a shard may hold the readers
+// without every spec group: they then read only what that shard recorded.
 'use strict';
 const path = require('path');
 const TestRunner = require('jest-runner').default;
