@@ -65,6 +65,10 @@ export interface MeshIngressProps {
  * beside its Service parentRef, and the hostnames. A single-version service gets its route too.
  * Only HTTPS is served: plain-HTTP redirects are left to the gateway installation.
  *
+ * The ingress proxy calls the service with an identity of its own: an AuthorizationPolicy on the
+ * exposed service must admit it (synth fails with `IngressDeniedByAuthorization` when the policy
+ * admits only the app's MeshServices). Under Linkerd the gateway's pods must be meshed.
+ *
  * @example
  * new MeshIngress(chart, 'frontend-ingress', { service: frontend, hosts: ['shop.example.com'], tlsSecret: 'shop-example-com-tls' });
  * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/secure-ingress/

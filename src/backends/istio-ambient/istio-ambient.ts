@@ -208,7 +208,7 @@ export class IstioAmbient implements IMeshBackend {
           && (a.serviceName === undefined || a.serviceName === ingress.serviceName));
         return locked ? [`IstioAmbient IngressDeniedByZtunnel: ${propError(ingress.kind, ingress.path, 'service', ingress.serviceName,
           `is protected by AuthorizationPolicy '${locked.path}', whose ztunnel policy admits only the waypoint, but ${this.name}'s ingress proxy sends edge requests to the pods directly: every one would be denied`,
-          'expose a service without an AuthorizationPolicy under ambient, or use the Istio sidecar backend for this namespace').message}`] : [];
+          'expose a service without an AuthorizationPolicy under ambient, or use the Istio sidecar backend for this namespace (and allow the ingress gateway\'s identity on the policy)').message}`] : [];
       },
     };
   }

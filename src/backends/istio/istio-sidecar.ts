@@ -18,6 +18,7 @@ import { createExternalRoutes, createServiceEntry } from '../istio-common/servic
 import type { EgressModel, ExternalServiceModel } from '../../models/egress';
 import type { IngressModel } from '../../models/ingress';
 import { refuseGatewayProp } from '../../models/ingress';
+import { ingressDeniedByAuthorization } from '../../models/ingress-authorization';
 import { createMonitor } from '../prometheus/monitor';
 import { createPrometheusRule } from '../prometheus/slo-rule';
 import { createAuthorizationPolicy } from '../istio-common/authorization-policy';
@@ -140,13 +141,29 @@ export class IstioSidecar implements IMeshBackend {
    * VirtualService routing: an Istio Gateway on the ingress gateway pods (`gatewaySelector`);
    * Gateway API routing: a Gateway API Gateway of class `gatewayClassName` (default `istio`).
    */
-  public renderIngress(scope: Construct, ingress: IngressModel): IRendering {
+  public renderIngress(scope: Construct, ingress: IngressModel, app: AppModel): IRendering {
     if (this.routing === IstioRouting.GATEWAY_API) {
       refuseGatewayProp(ingress, 'gatewaySelector', this.name);
-      return { resource: createGatewayApiGateway(scope, ingress, ingress.gatewayClassName ?? 'istio') };
+      const gatewayClass = ingress.gatewayClassName ?? 'istio';
+      // Istio deploys a Gateway API Gateway's proxy beside it, as ServiceAccount <name>-<class>.
+      const identity = { namespace: ingress.namespace ?? 'default', serviceAccount: `${ingress.name}-${gatewayClass}` };
+      return {
+        resource: createGatewayApiGateway(scope, ingress, gatewayClass),
+        validate: () => ingressDeniedByAuthorization(ingress, app, {
+          backend: this.name, namespace: identity.namespace, identity,
+          fix: `Caller.serviceAccount(${JSON.stringify(identity.namespace)}, ${JSON.stringify(identity.serviceAccount)}) (the ServiceAccount Istio deploys the Gateway's proxy with: <Gateway name>-<GatewayClass name>)`,
+        }),
+      };
     }
     refuseGatewayProp(ingress, 'gatewayClassName', this.name);
-    return { resource: createIstioGateway(scope, ingress) };
+    const selector = Object.entries(ingress.selector).map(([k, v]) => `${k}=${v}`).join(',');
+    return {
+      resource: createIstioGateway(scope, ingress),
+      validate: () => ingressDeniedByAuthorization(ingress, app, {
+        backend: this.name,
+        fix: `Caller.serviceAccount(<namespace>, <name>) of the ingress gateway pods (${selector}; istioctl's default gateway runs as 'istio-ingressgateway-service-account' in 'istio-system')`,
+      }),
+    };
   }
 
   /** A ServiceEntry, and a VirtualService per host for timeouts/retries. */

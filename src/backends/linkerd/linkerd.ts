@@ -13,6 +13,7 @@ import type { AuthorizationModel } from '../../models/authorization';
 import type { MtlsPolicyModel } from '../../models/mtls';
 import type { RequestAuthenticationModel } from '../../models/request-authentication';
 import { IngressModel, refuseGatewayProp } from '../../models/ingress';
+import { ingressDeniedByAuthorization } from '../../models/ingress-authorization';
 import type { EgressModel, ExternalServiceModel } from '../../models/egress';
 import { createGatewayApiGateway } from '../gateway-api';
 import type { MonitorModel, ScrapeEndpointModel, SloModel, TelemetryModel } from '../../models/observability';
@@ -212,14 +213,20 @@ export class Linkerd implements IMeshBackend {
    * Linkerd has no ingress of its own: a Gateway API Gateway for the ingress controller the user
    * names (`gatewayClassName` required), meshed by Linkerd like any workload.
    */
-  public renderIngress(scope: Construct, ingress: IngressModel): IRendering {
+  public renderIngress(scope: Construct, ingress: IngressModel, app: AppModel): IRendering {
     refuseGatewayProp(ingress, 'gatewaySelector', this.name);
     const gatewayClass = ingress.gatewayClassName ?? this.ingressGatewayClass;
     if (gatewayClass === undefined) {
       throw propError(ingress.kind, ingress.path, 'gatewayClassName', undefined, 'is required under Linkerd, which has no ingress of its own (any Gateway API ingress controller works with it)',
         'name the GatewayClass of your ingress controller, e.g. gatewayClassName: \'envoy-gateway\', or once for all with new Linkerd({ ingressGatewayClass })');
     }
-    return { resource: createGatewayApiGateway(scope, ingress, gatewayClass) };
+    return {
+      resource: createGatewayApiGateway(scope, ingress, gatewayClass),
+      validate: () => ingressDeniedByAuthorization(ingress, app, {
+        backend: this.name,
+        fix: `Caller.serviceAccount(<namespace>, <name>) of the ${JSON.stringify(gatewayClass)} gateway's proxy pods, which must be meshed themselves (linkerd.io/inject: enabled) to have an identity`,
+      }),
+    };
   }
 
   /** Refused: Linkerd has no registry of external services (it proxies egress as opaque destinations). */
