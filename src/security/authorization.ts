@@ -318,6 +318,7 @@ export class AuthorizationPolicy extends Construct {
     methods.forEach((m, i) => requireMethod(ref(`methods[${i}]`), m));
     paths.forEach((p, i) => requirePolicyPath(ref(`paths[${i}]`), p));
     ports.forEach((p, i) => requirePort(ref(`ports[${i}]`), p));
+    this.checkRuleAgainstService(prop, methods, paths, ports);
 
     const identities: IdentityModel[] = [];
     const seen = new Set<string>();
@@ -346,6 +347,37 @@ export class AuthorizationPolicy extends Construct {
       ...(requestPrincipals.length > 0 ? { requestPrincipals } : {}),
       ...(claims.length > 0 ? { claims } : {}),
     };
+  }
+
+  /**
+   * A rule the protected service can never match: a port it does not have, methods or paths on
+   * TCP ports (the mesh sees no HTTP there: Istio never matches such an ALLOW rule, Linkerd's
+   * opaque Server reads no routes), a method other than POST on gRPC ports.
+   */
+  private checkRuleAgainstService(prop: string, methods: readonly string[], paths: readonly string[], ports: readonly number[]): void {
+    if (!this.service) return;
+    const name = this.service.serviceName;
+    const target = appModelOf(this).services.find((s) => s.serviceName === name && s.namespace === this.namespace);
+    if (!target) return;
+    const declared = target.ports.map((p) => p.port);
+    ports.forEach((p, i) => {
+      if (!declared.includes(p)) {
+        throw propError(KIND, this.node.path, `${prop}.ports[${i}]`, p, `is not a port of MeshService ${show(name)} (${declared.join(', ')}): the rule would never match`,
+          'use one of the service\'s ports (the container port), or leave ports out to match any');
+      }
+    });
+    const reached = ports.length > 0 ? target.ports.filter((p) => ports.includes(p.port)) : target.ports;
+    if (methods.length + paths.length > 0 && reached.every((p) => p.protocol === 'tcp')) {
+      const field = methods.length > 0 ? 'methods' : 'paths';
+      throw propError(KIND, this.node.path, `${prop}.${field}`, methods.length > 0 ? methods : paths,
+        `needs HTTP, but ${ports.length > 0 ? 'the rule\'s ports are' : `every port of MeshService ${show(name)} is`} TCP: the mesh sees no methods or paths there, so the rule never matches (as an ALLOW rule it denies its callers)`,
+        'drop methods and paths (authorize TCP callers by identity alone), or declare the port with an HTTP, HTTP2 or gRPC protocol');
+    }
+    const notPost = methods.find((m) => m !== 'POST');
+    if (notPost !== undefined && reached.every((p) => p.protocol === 'grpc')) {
+      throw propError(KIND, this.node.path, `${prop}.methods`, methods, `includes ${show(notPost)}, but ${ports.length > 0 ? 'the rule\'s ports are' : `every port of MeshService ${show(name)} is`} gRPC, and every gRPC call is a POST: that method never matches`,
+        'drop methods (or use ["POST"]), and narrow by paths (`/package.Service/Method`)');
+    }
   }
 
   private validateRules(): string[] {

@@ -65,8 +65,10 @@ export class Linkerd implements IMeshBackend {
   public readonly id = 'linkerd';
   public readonly name = 'Linkerd';
   public readonly workload: WorkloadDialect = {
-    // Linkerd reads `http` and `kubernetes.io/h2c`; `http2`/`grpc` would be opaque TCP (no L7 routing).
-    appProtocol: (protocol: ProtocolModel) => (protocol === 'http' ? 'http' : 'kubernetes.io/h2c'),
+    // Linkerd reads `http`, `kubernetes.io/h2c` and `linkerd.io/opaque` (clients then skip protocol
+    // detection); `http2`/`grpc` would be opaque TCP (no L7 routing). A TCP port must not be h2c:
+    // the client's proxy would speak HTTP/2 to a database.
+    appProtocol: (protocol: ProtocolModel) => (protocol === 'http' ? 'http' : protocol === 'tcp' ? 'linkerd.io/opaque' : 'kubernetes.io/h2c'),
     // On the pod template too: Linkerd reads it there (a label, or the Deployment's own metadata, is ignored).
     podAnnotations: () => ({ [INJECT]: 'enabled' }),
     versionServices: true,

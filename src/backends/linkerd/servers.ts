@@ -67,15 +67,16 @@ export function ensureServer(app: AppModel, scope: Construct, ref: RouteRef, ser
   const found = reg.get(key);
   if (found) return found;
   const name = serverName(service, port);
-  const http2 = port === service.port && service.protocol !== 'http';
+  const protocol = service.ports.find((p) => p.port === port)?.protocol ?? (port === service.port ? service.protocol : 'http');
   const server = new Server(scope, `Server-${port}`, {
     metadata: { name, labels: serviceLabels(service) },
     spec: {
       podSelector: { matchLabels: appSelector(service.serviceName) },
       // A named port resolves through the pods' container port names; other ports by number.
       port: port === service.port ? service.portName : port,
-      // gRPC as HTTP/2: a `gRPC` Server reads GRPCRoutes only, so HTTPRoute policies would not apply.
-      proxyProtocol: http2 ? 'HTTP/2' : 'HTTP/1',
+      // Per port. gRPC as HTTP/2: a `gRPC` Server reads GRPCRoutes only, so HTTPRoute policies would
+      // not apply. TCP as opaque: HTTP/1 or HTTP/2 would parse a database's bytes as HTTP.
+      proxyProtocol: protocol === 'http' ? 'HTTP/1' : protocol === 'tcp' ? 'opaque' : 'HTTP/2',
       accessPolicy: Lazy.any({ produce: () => accessPolicy(app, service, port) }),
     },
   });
