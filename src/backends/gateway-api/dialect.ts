@@ -30,6 +30,13 @@ export interface GatewayApiDialect {
   readonly ruleNames: boolean;
   /** Gateway API has no fault injection: always false, so a fault in the model is refused. */
   readonly faults: false;
+  /**
+   * True if `hostnames` on a route that also has a Service parent is ignored for that parent
+   * (Istio: the mesh route's host is the Service). Linkerd matches them against every request's
+   * authority, so in-mesh calls to `orders` would match no route of an exposed service: it gets
+   * none (the Gateway's listeners, one per host, still select the edge hosts).
+   */
+  readonly hostnamesBesideServiceParent: boolean;
 }
 
 /**
@@ -45,6 +52,7 @@ export const ISTIO_SIDECAR_GATEWAY_API: GatewayApiDialect = {
   mirror: true,
   ruleNames: true,
   faults: false,
+  hostnamesBesideServiceParent: true,
 };
 
 /** Istio 1.30 ambient mode: the waypoint (Envoy) runs the same HTTPRoute translation as the sidecar. */
@@ -63,6 +71,7 @@ export const LINKERD_GATEWAY_API: GatewayApiDialect = {
   mirror: false,
   ruleNames: false,
   faults: false,
+  hostnamesBesideServiceParent: false,
 };
 
 /** The Service an HTTPRoute attaches to (GAMMA: the apex Service) and its per-version Services. */

@@ -76,7 +76,7 @@ export function toHttpRouteSpec(ref: RouteRef, model: RoutingModel, service: Gat
       // MeshIngress: the same rules for edge traffic; the Gateway listeners pick the hostnames.
       ...[...new Set(edges.map((e) => e.gateway))].map((name) => ({ group: 'gateway.networking.k8s.io', kind: 'Gateway', name })),
     ],
-    ...(edges.length ? { hostnames: [...new Set(edges.flatMap((e) => e.hosts))] } : {}),
+    ...(edges.length && dialect.hostnamesBesideServiceParent ? { hostnames: [...new Set(edges.flatMap((e) => e.hosts))] } : {}),
     rules,
   };
 }
