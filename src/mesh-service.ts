@@ -12,7 +12,8 @@ import { Mesh } from './mesh/mesh';
 import { appSelector, ServiceModel, serviceLabels, versionObjectName, versionSelector } from './models/service';
 import type { RuleModel } from './models/routing';
 import { edgesOf } from './models/ingress';
-import { PropRef, requireDns1035Label, requireDns1123Label, requireLabels } from './names';
+import { PropRef, requireDns1035Label, requireDns1123Label } from './names';
+import { requireServiceLabels } from './service-labels';
 import { MetricsEndpoint, ServiceMetrics } from './observability/metrics';
 import { resolveResilience, ServiceResilience } from './resilience';
 import { DestinationTls } from './security/destination-tls';
@@ -65,6 +66,11 @@ export interface MeshServiceProps {
   /**
    * Extra labels on every object (not on selectors, which are immutable).
    * @default - none
+   * @throws for a label the package sets itself (`app`, `version`, `app.kubernetes.io/name`,
+   *   `app.kubernetes.io/version`) or one a mesh reads to decide whether and how the pods are meshed
+   *   (`sidecar.istio.io/inject`, `istio.io/dataplane-mode`, `istio.io/use-waypoint`,
+   *   `istio.io/rev`, `linkerd.io/inject`, …): the service would leave the mesh while its mTLS and
+   *   authorization are still rendered.
    */
   readonly labels?: { readonly [key: string]: string };
   /**
@@ -194,7 +200,7 @@ export class MeshService extends Construct implements IMeshService {
     this.port = this.ports[0].port;
     this.protocol = this.ports[0].protocol;
     this.portName = this.ports[0].name;
-    this.labels = requireLabels(ref('labels'), props.labels);
+    this.labels = requireServiceLabels(ref('labels'), props.labels);
     // A gRPC or TCP port can't answer GET /metrics or GET /health: such services get TCP probes and
     // no metrics endpoint unless one is declared (usually a separate HTTP port).
     const grpc = this.protocol === MeshProtocol.GRPC || this.protocol === MeshProtocol.TCP;
@@ -420,3 +426,4 @@ export class MeshService extends Construct implements IMeshService {
     return deployment;
   }
 }
+

@@ -112,6 +112,23 @@ describe('MeshService analysis at synth', () => {
       "MeshService 'test/users': service \"users\" in namespace \"test\" is also declared by 'test/users-again'. Fix: give one of them a different serviceName");
   });
 
+  test('fails when labels set a label the package sets itself (app, version, app.kubernetes.io/name|version)', () => {
+    expect(make({ labels: { app: 'y' } })).toThrow("MeshService 'test/users': prop 'labels[\"app\"]' is \"y\", which sets \"app\", which the package sets itself from serviceName and the version names (selectors and subsets read it). Fix: drop it: set serviceName instead");
+    expect(make({ labels: { version: 'x' } })).toThrow("prop 'labels[\"version\"]' is \"x\", which sets \"version\", which the package sets itself");
+    expect(make({ labels: { 'app.kubernetes.io/version': '1.2.3' } })).toThrow('Fix: drop it: name the versions instead');
+  });
+
+  test.each(['sidecar.istio.io/inject', 'istio.io/dataplane-mode', 'istio.io/use-waypoint', 'security.istio.io/tlsMode', 'istio.io/rev', 'linkerd.io/inject'])(
+    'fails when labels set %s (a label the mesh reads to decide whether the pods are meshed)', (key) => {
+      expect(make({ labels: { [key]: 'false' } })).toThrow(`MeshService 'test/users': prop 'labels[${JSON.stringify(key)}]' is "false", which is a label the mesh reads to decide whether and how the pods are meshed`);
+    });
+
+  test('other labels are fine and land on every object', () => {
+    const c = chart();
+    new MeshService(c, 'users', { versions: [V1], labels: { 'team': 'payments', 'acme.io/cost-center': 'c42' } });
+    expect(Testing.synth(c).every((o: any) => o.metadata.labels.team === 'payments' && o.metadata.labels['acme.io/cost-center'] === 'c42')).toBe(true);
+  });
+
   test('the same service name in two namespaces is fine', () => {
     const app = Testing.app();
     new MeshService(new Chart(app, 'a', { namespace: 'a' }), 'users', { versions: [V1] });

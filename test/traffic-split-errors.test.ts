@@ -76,6 +76,14 @@ describe('TrafficSplit bad input', () => {
       .toThrow("prop 'rules[0].matches[0].headers' is \"x user\", which is not a valid HTTP header name");
   });
 
+  test('fails when a header match names the Host header (Envoy carries it as :authority: it never matches)', () => {
+    for (const name of ['host', 'Host']) {
+      expect(make({ rules: [rule([{ headers: { [name]: StringMatch.exact('beta.users') } }])] }).build)
+        .toThrow(`prop 'rules[0].matches[0].headers' is "${name}", which is the Host header, which Envoy and HTTP/2 carry as :authority: a header match on it never matches. Fix: route by host`);
+    }
+    expect(make({ rules: [rule([{ headers: { 'x-forwarded-host': StringMatch.exact('beta.users') } }])] }).build).not.toThrow();
+  });
+
   test('fails when two header names differ only in case', () => {
     expect(make({ rules: [rule([{ headers: { 'Version': StringMatch.exact('a'), 'version': StringMatch.exact('b') } }])] }).build)
       .toThrow("prop 'rules[0].matches[0].headers' is \"version\", which is the same header as \"Version\" (names are case-insensitive)");

@@ -249,6 +249,12 @@ export function normalizeMatch(ref: PropRef, match: HttpMatch): MatchModel {
       throw fail(`${ref.prop}.headers`, name, name === '' ? 'is an empty header name' : 'is not a valid HTTP header name',
         'use a header name of letters, digits and \'-\' (e.g. "x-user-group")');
     }
+    if (lower === 'host') {
+      // Envoy keeps Host as the :authority pseudo-header: a `host` header matcher never matches
+      // (istio/istio#23083), under VirtualService and HTTPRoute alike.
+      throw fail(`${ref.prop}.headers`, name, 'is the Host header, which Envoy and HTTP/2 carry as :authority: a header match on it never matches',
+        'route by host with the service itself (in-mesh callers name it) or a MeshIngress host, not a header match');
+    }
     if (headers.has(lower)) {
       throw fail(`${ref.prop}.headers`, name, `is the same header as ${JSON.stringify(written.get(lower))} (names are case-insensitive)`,
         'give each header once');
