@@ -4,7 +4,8 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  DestinationRule, DestinationRuleSpec, DestinationRuleSpecTrafficPolicyTls, DestinationRuleSpecTrafficPolicyTlsMode,
+  DestinationRule, DestinationRuleSpec, DestinationRuleSpecTrafficPolicyPortLevelSettings, DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode,
+  DestinationRuleSpecTrafficPolicyTls, DestinationRuleSpecTrafficPolicyTlsMode,
 } from '../../../imports/networking.istio.io';
 import type { AppModel } from '../../models/app';
 import type { EffectiveMtlsModel } from '../../models/mtls';
@@ -13,8 +14,26 @@ import { ClientTlsModel, ServiceModel, serviceLabels, VersionModel } from '../..
 import { isEmptyResilience, resiliencePolicy } from '../istio-common/traffic-policy';
 
 /** The effective mTLS mode on a MeshService's port. @internal */
-export function effectiveMtlsOf(app: AppModel, svc: Pick<ServiceModel, 'serviceName' | 'namespace' | 'port'>): EffectiveMtlsModel {
-  return app.mtlsIndex().effective(svc.serviceName, svc.namespace, svc.port);
+export function effectiveMtlsOf(app: AppModel, svc: Pick<ServiceModel, 'serviceName' | 'namespace' | 'port'>, port = svc.port): EffectiveMtlsModel {
+  return app.mtlsIndex().effective(svc.serviceName, svc.namespace, port);
+}
+
+/**
+ * `trafficPolicy.portLevelSettings` for the ports whose mTLS differs from the primary port's
+ * (PeerAuthentication `portLevelMtls`): DISABLE toward a port with mTLS disabled (auto mTLS would
+ * still send mTLS to the sidecar, whose inbound on that port is plain text), ISTIO_MUTUAL toward a
+ * STRICT port when the primary's is DISABLE. A PERMISSIVE port takes either, so it inherits.
+ * With the service's `tls` chosen in props, nothing: checkClientTls judges every port.
+ * @internal
+ */
+export function portLevelTls(app: AppModel, svc: ServiceModel): DestinationRuleSpecTrafficPolicyPortLevelSettings[] {
+  if (svc.tls) return [];
+  const primary = clientTlsOf(app, svc)?.mode;
+  return svc.ports.filter((p) => p.port !== svc.port).flatMap((p) => {
+    const mode = effectiveMtlsOf(app, svc, p.port).mode;
+    const want = mode === 'STRICT' ? 'ISTIO_MUTUAL' : mode === 'DISABLE' ? 'DISABLE' : undefined;
+    return want !== undefined && want !== primary ? [{ port: { number: p.port }, tls: { mode: want as DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode } }] : [];
+  });
 }
 
 /**
@@ -72,7 +91,8 @@ export function needsVersionDestinationRule(svc: ServiceModel, version: VersionM
 function destinationRuleSpec(app: AppModel, svc: ServiceModel, host: string, subsets: boolean, version?: VersionModel): DestinationRuleSpec {
   const tls = clientTlsOf(app, svc);
   const resilience = version ? effectiveResilience(svc.resilience, version.resilience) : serviceResilience(svc.resilience);
-  const policy = { tls: tls && toClientTls(tls), ...resiliencePolicy(resilience) };
+  const ports = portLevelTls(app, svc);
+  const policy = { tls: tls && toClientTls(tls), ...resiliencePolicy(resilience), ...(ports.length > 0 ? { portLevelSettings: ports } : {}) };
   return {
     host,
     subsets: subsets ? svc.versions.map((v) => ({ name: v.name, labels: { version: v.name }, trafficPolicy: subsetPolicy(svc, v) })) : undefined,
@@ -104,17 +124,20 @@ export function checkClientTls(app: AppModel, svc: ServiceModel): string[] {
   if (!tls) return [];
   const where = `MeshService '${svc.path}': DestinationRule ${JSON.stringify(svc.serviceName)}`;
   const errors: string[] = [];
-  const effective = effectiveMtlsOf(app, svc);
-  const by = effective.policy
-    ? `PeerAuthentication '${effective.policy.path}' (${effective.policy.serviceName === undefined ? 'namespace-wide' : `selector app=${svc.serviceName}`}, namespace ${JSON.stringify(effective.policy.namespace)})`
-    : 'no PeerAuthentication (Istio default)';
-  if (tls.mode === 'DISABLE' && effective.mode === 'STRICT') {
-    errors.push(`IST0113 MTLSPolicyConflict: ${where} disables TLS (tls.mode DISABLE), but ${by} requires STRICT mTLS on port ${svc.port}, so every request would be refused. `
-      + 'Fix: use DestinationTls.istioMutual() (the default), or make the workload PERMISSIVE with a PeerAuthentication scoped to this service.');
-  }
-  if (tls.mode === 'ISTIO_MUTUAL' && effective.mode === 'DISABLE') {
-    errors.push(`IST0113 MTLSPolicyConflict: ${where} sends Istio mTLS (tls.mode ISTIO_MUTUAL), but ${by} disables mTLS on port ${svc.port}, so every request would fail. `
-      + 'Fix: leave `tls` unset (it follows the PeerAuthentication), use DestinationTls.disable(), or set the PeerAuthentication to STRICT or PERMISSIVE.');
+  // Every port: the DestinationRule's tls applies to all of them (portLevelMtls may differ per port).
+  for (const port of svc.ports.map((p) => p.port)) {
+    const effective = effectiveMtlsOf(app, svc, port);
+    const by = effective.policy
+      ? `PeerAuthentication '${effective.policy.path}' (${effective.policy.serviceName === undefined ? 'namespace-wide' : `selector app=${svc.serviceName}`}, namespace ${JSON.stringify(effective.policy.namespace)})`
+      : 'no PeerAuthentication (Istio default)';
+    if (tls.mode === 'DISABLE' && effective.mode === 'STRICT') {
+      errors.push(`IST0113 MTLSPolicyConflict: ${where} disables TLS (tls.mode DISABLE), but ${by} requires STRICT mTLS on port ${port}, so every request would be refused. `
+        + 'Fix: use DestinationTls.istioMutual() (the default), or make the workload PERMISSIVE with a PeerAuthentication scoped to this service.');
+    }
+    if (tls.mode === 'ISTIO_MUTUAL' && effective.mode === 'DISABLE') {
+      errors.push(`IST0113 MTLSPolicyConflict: ${where} sends Istio mTLS (tls.mode ISTIO_MUTUAL), but ${by} disables mTLS on port ${port}, so every request would fail. `
+        + 'Fix: leave `tls` unset (it follows the PeerAuthentication), use DestinationTls.disable(), or set the PeerAuthentication to STRICT or PERMISSIVE.');
+    }
   }
   if ((tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL') && tls.caCertificates === undefined) {
     errors.push(`IST0128 NoServerCertificateVerificationDestinationLevel: ${where} has TLS mode set to ${tls.mode} but no caCertificates are set to validate server identity for host: ${svc.serviceName}. `
