@@ -56,6 +56,15 @@ function mtlsText(s: ServiceSummary): string {
   return modes.length ? `mTLS ${modes.join('/')}` : 'mTLS unknown';
 }
 
+/**
+ * What protects one caller's edge: the service's mTLS mode, except for a caller admitted by
+ * network (a Linkerd NetworkAuthentication): it is let in without a client identity, plain text
+ * included, whatever the mode says for identified callers.
+ */
+function edgeMtls(from: string, mtls: string): string {
+  return from.startsWith('network ') ? 'no mTLS needed (by network)' : mtls;
+}
+
 function interesting(s: ServiceSummary | undefined): boolean {
   return !!s && (s.rules.length > 0 || s.workloads.some((w) => !w.access.open));
 }
@@ -84,7 +93,7 @@ export function stateDiagram(state: MeshState): string {
     const sid = g.node(`s\0${s.service}`, s.service, 'stadium');
     const c = callers(s.workloads.map((w) => w.access));
     if (c.open) g.edge(g.node('c\0*', 'any caller'), sid, `${mtlsText(s)} · any request`);
-    for (const [from, tos] of c.edges) g.edge(g.node(`c\0${from}`, callerLabel(from)), sid, `${mtlsText(s)} · ${tos.join(', ')}`);
+    for (const [from, tos] of c.edges) g.edge(g.node(`c\0${from}`, callerLabel(from)), sid, `${edgeMtls(from, mtlsText(s))} · ${tos.join(', ')}`);
     for (const e of versionEdges(s).values()) g.edge(sid, versionNode(g, s.service, e.target, s), e.label, e.mirror ? 'mirror' : 'solid');
   }
   return g.text('after the change');
@@ -110,7 +119,8 @@ export function changeDiagram(before: MeshState, after: MeshState): string {
       const inA = from === '*' ? ca.open : ca.edges.has(from);
       const inB = from === '*' ? cb.open : cb.edges.has(from);
       const tos = (inB ? (from === '*' ? ['any request'] : cb.edges.get(from)!) : (from === '*' ? ['any request'] : ca.edges.get(from)!)).join(', ');
-      g.edge(node, sid, inA && inB ? `${mtls} · ${tos}` : inB ? `new caller · ${mtls} · ${tos}` : `removed caller · ${tos}`, inA && inB ? 'solid' : inB ? 'added' : 'removed');
+      const how = edgeMtls(from, mtls);
+      g.edge(node, sid, inA && inB ? `${how} · ${tos}` : inB ? `new caller · ${how} · ${tos}` : `removed caller · ${tos}`, inA && inB ? 'solid' : inB ? 'added' : 'removed');
     }
     const ea = a ? versionEdges(a) : new Map();
     const eb = b ? versionEdges(b) : new Map();

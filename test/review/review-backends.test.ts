@@ -4,6 +4,7 @@ import { Testing } from 'cdk8s';
 import { IstioAmbient, Linkerd, Mesh } from '../../src';
 import { MeshDemoChart } from '../../src/example';
 import { explainState } from '../../src/review/explain';
+import { stateDiagram } from '../../src/review/mermaid';
 import { readManifests } from '../../src/review/objects';
 import { reviewManifests } from '../../src/review/review';
 import { parseMermaid } from './mermaid';
@@ -26,6 +27,11 @@ describe('explaining other backends from their manifests', () => {
       'network ::/0 → GET /metrics',
     ]);
     expect(s.rules.map((r) => [r.key, r.timeout, r.retries])).toEqual([['header version=v2', undefined, undefined], ['default route', undefined, undefined]]);
+    // Callers admitted by network (probes, the scrape) carry no identity: the diagram does not call them mTLS.
+    const diagram = stateDiagram(state);
+    expect(diagram).toContain('mTLS STRICT · GET /api/users');
+    expect(diagram).toContain('no mTLS needed (by network) · GET /health, GET /ready');
+    expect(diagram).not.toMatch(/mTLS STRICT · GET \/(health|metrics)/);
   });
 
   test('ambient (the example app as IstioAmbient renders it): targetRefs policy for the waypoint, ztunnel admitting the waypoint and the scraper', () => {
