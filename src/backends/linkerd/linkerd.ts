@@ -53,6 +53,8 @@ const INJECT = 'linkerd.io/inject';
 const DEFAULT_POLICY = 'config.linkerd.io/default-inbound-policy';
 const NAMESPACES = 'linkerd:namespaces';
 const ANY = ['0.0.0.0/0', '::/0'];
+/** Linkerd proxy ports: outbound 4140, inbound 4143, control 4190, admin 4191. */
+const LINKERD_PROXY_PORTS = [4140, 4143, 4190, 4191];
 
 /**
  * Linkerd: the same constructs rendered as config Linkerd honours. See README "Linkerd".
@@ -114,6 +116,18 @@ export class Linkerd implements IMeshBackend {
   }
 
   public renderService(_scope: Construct, svc: ServiceModel, app: AppModel): IServiceRendering {
+    // The proxy's own listeners in every meshed pod (linkerd-control-plane values `proxy.ports`):
+    // an application port there collides with them (4191 is also the proxy's readiness probe).
+    const used: Array<[string, number]> = [
+      ...svc.ports.map((p, i): [string, number] => [`ports[${i}].port`, p.port]),
+      ...(svc.metrics ? [['metrics', svc.metrics.port] as [string, number]] : []),
+      ...(svc.probes ?? []).map((p): [string, number] => ['probes', p.port]),
+    ];
+    const clash = used.find(([, port]) => LINKERD_PROXY_PORTS.includes(port));
+    if (clash) {
+      throw propError('MeshService', svc.path, clash[0], clash[1], `is reserved by the Linkerd proxy in every meshed pod (${LINKERD_PROXY_PORTS.join(', ')}: outbound, inbound, control, admin)`,
+        'use a port outside them (e.g. 8080)');
+    }
     if (svc.tls && svc.tls.mode !== 'ISTIO_MUTUAL') {
       throw propError('MeshService', svc.path, 'tls', svc.tls.mode, 'is Istio\'s DestinationRule client TLS; Linkerd has no equivalent (meshed callers always use Linkerd\'s mTLS)',
         'drop `tls` under Linkerd (TLS to an external server is the application\'s own)');
