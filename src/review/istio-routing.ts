@@ -117,17 +117,22 @@ export function istioRouting(objects: readonly K8sObject[]): ServiceRouting[] {
   for (const [service, [vs, ...ignored]] of byHost) {
     const ns = namespaceOf(vs);
     const used = new Map<string, number>();
-    const rules: RouteRule[] = (vs.spec?.http ?? []).map((http: any, i: number) => {
-      const matches = (http.match ?? []).map(istioMatch);
+    const rules: RouteRule[] = (vs.spec?.http ?? []).flatMap((http: any, i: number) => {
+      // A match limited to other gateways (`gateways` without `mesh`) never sees in-mesh requests;
+      // a rule left with none of its matches is not a mesh rule at all.
+      const raw: any[] = http.match ?? [];
+      const meshOnly = raw.filter((m) => !Array.isArray(m?.gateways) || m.gateways.length === 0 || m.gateways.includes('mesh'));
+      if (raw.length > 0 && meshOnly.length === 0) return [];
+      const matches = meshOnly.map(istioMatch);
       const words = matches.length === 0 ? 'default route' : matches.map(describeMatch).join(' or ');
       const answer = http.redirect ? ' (redirect)' : http.directResponse ? ` (direct response ${http.directResponse.status})` : '';
-      return {
+      return [{
         key: uniqueKey(used, http.name ?? words),
         matches,
         shares: shares(objects, http, ns),
         policy: policy(objects, http, ns),
         origin: `VirtualService ${ns}/${vs.metadata.name} http[${i}]${answer}`,
-      };
+      }];
     });
     const notes = ignored.map((o) => `VirtualService ${namespaceOf(o)}/${o.metadata.name} also claims ${service}: Istio uses only VirtualService ${ns}/${vs.metadata.name} (IST0109)`);
     out.push({ service, api: 'VirtualService', rules, notes });

@@ -27,20 +27,36 @@ export function toVirtualServiceSpec(model: RoutingModel): VirtualServiceSpec {
     return { hosts: [host], tcp: model.rules.map((rule) => ({ route: rule.destinations.map((d) => ({ destination: { host, subset: d.version, port }, weight: d.weight })) })) };
   }
   const edges = model.edges ?? [];
-  if (edges.length === 0) return { hosts: [host], http: model.rules.map((rule) => toHttpRoute(rule, host, model.port)) };
+  const gateways = [...new Set(edges.map((e) => e.gateway))];
+  if (edges.length === 0) return { hosts: [host], http: model.rules.map((rule) => toHttpRoute(rule, host, model.port, gateways)) };
   // Bound to the ingress gateways too, keeping `mesh` so in-mesh callers follow the same rules.
   return {
     hosts: [host, ...new Set(edges.flatMap((e) => e.hosts))],
-    gateways: [...new Set(edges.map((e) => e.gateway)), 'mesh'],
-    http: model.rules.map((rule) => toHttpRoute(rule, host, model.port)),
+    gateways: [...gateways, 'mesh'],
+    http: model.rules.map((rule) => toHttpRoute(rule, host, model.port, gateways)),
   };
 }
 
-function toHttpRoute(rule: RuleModel, host: string, port: number | undefined): VirtualServiceSpecHttp {
+/**
+ * The `match` list of a rule. On a multi-port service (`port` set) every in-mesh match names the
+ * routed port: a rule without `match.port` applies to every HTTP port of the host, and its
+ * `destination.port` would send a request for another port to this one. Edge traffic arrives on
+ * the gateway's own port, so with ingress gateways each match is written twice: `gateways: [mesh]`
+ * with the port, and `gateways: [<ingress>]` without.
+ */
+function toMatches(rule: RuleModel, port: number | undefined, gateways: readonly string[]): VirtualServiceSpecHttpMatch[] | undefined {
+  const base: VirtualServiceSpecHttpMatch[] = rule.matches.length > 0 ? rule.matches.map(toMatch) : [];
+  if (port === undefined) return base.length > 0 ? base : undefined;
+  const all = base.length > 0 ? base : [{}];
+  if (gateways.length === 0) return all.map((m) => ({ ...m, port }));
+  return [...all.map((m) => ({ ...m, port, gateways: ['mesh'] })), ...all.map((m) => ({ ...m, gateways: [...gateways] }))];
+}
+
+function toHttpRoute(rule: RuleModel, host: string, port: number | undefined, gateways: readonly string[]): VirtualServiceSpecHttp {
   const portSelector = port === undefined ? undefined : { number: port };
   return {
     name: rule.name,
-    match: rule.matches.length > 0 ? rule.matches.map(toMatch) : undefined,
+    match: toMatches(rule, port, gateways),
     route: rule.destinations.map((d) => ({ destination: { host, subset: d.version, port: portSelector }, weight: d.weight })),
     timeout: ms(rule.timeoutMs),
     retries: rule.retries && {
