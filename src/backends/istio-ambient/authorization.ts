@@ -72,34 +72,44 @@ export function targetRefs(policy: Pick<AuthorizationModel, 'serviceName' | 'nam
 /** The selector form, enforced by ztunnel; an ALLOW policy also admits the scraper to the metrics port(s). */
 function ztunnelSpec(policy: AuthorizationModel, app: AppModel, scraper: IdentityModel): AuthorizationPolicySpec {
   const spec = authorizationPolicySpec(policy);
-  const scrape = policy.action === 'ALLOW' ? scraperRule(policy, app, scraper) : undefined;
-  return scrape ? { ...spec, rules: [...spec.rules ?? [], scrape] } : spec;
+  const scrape = policy.action === 'ALLOW' ? scraperRules(policy, app, scraper) : [];
+  return scrape.length > 0 ? { ...spec, rules: [...spec.rules ?? [], ...scrape] } : spec;
 }
 
 /** Only the waypoint (and the scraper) may reach the pods: ztunnel enforces it with the waypoint's identity. */
 function lockdownSpec(policy: AuthorizationModel, app: AppModel, waypoint: string, scraper: IdentityModel): AuthorizationPolicySpec {
-  const scrape = scraperRule(policy, app, scraper);
+  const scrape = scraperRules(policy, app, scraper);
   return {
     selector: policy.serviceName !== undefined ? { matchLabels: appSelector(policy.serviceName) } : undefined,
     action: AuthorizationPolicySpecAction.ALLOW,
     rules: [
       { from: [{ source: { principals: [waypointPrincipal(policy.trustDomain, policy.namespace, waypoint)] } }] },
-      ...(scrape ? [scrape] : []),
+      ...scrape,
     ],
   };
 }
 
 /**
  * The scrape allowance: no metrics merging in ambient, so Prometheus (enrolled in the mesh) scrapes
- * the application's metrics port directly, with its own identity, past ztunnel's ALLOW list.
+ * the application's metrics port directly, with its own identity, past ztunnel's ALLOW list. A
+ * metrics port made PERMISSIVE (`portLevelMtls`, for a Prometheus outside the mesh) is open to any
+ * caller on that port: a plain-text scraper has no principal a `from` could name.
  */
-function scraperRule(policy: AuthorizationModel, app: AppModel, scraper: IdentityModel): AuthorizationPolicySpecRules | undefined {
+function scraperRules(policy: AuthorizationModel, app: AppModel, scraper: IdentityModel): AuthorizationPolicySpecRules[] {
   const services = policy.serviceName !== undefined
     ? [serviceOf(app, policy)].filter((s): s is ServiceModel => s !== undefined)
     : servicesIn(app, policy.namespace);
-  const ports = [...new Set(services.flatMap((s) => (s.metrics ? [s.metrics.port] : [])))].sort((a, b) => a - b);
-  if (ports.length === 0) return undefined;
-  return { from: [{ source: { principals: [principalOf(policy.trustDomain, scraper)] } }], to: [{ operation: { ports: ports.map(String) } }] };
+  const sorted = (ports: number[]) => [...new Set(ports)].sort((a, b) => a - b).map(String);
+  // Only a port-level PERMISSIVE on the metrics port (the recipe): a whole workload PERMISSIVE during
+  // a migration keeps the scraper identified.
+  const permissive = (s: ServiceModel) => app.mtlsIndex().effective(s.serviceName, s.namespace, s.metrics!.port).policy?.ports.get(s.metrics!.port) === 'PERMISSIVE';
+  const withMetrics = services.filter((s) => s.metrics);
+  const identified = sorted(withMetrics.filter((s) => !permissive(s)).map((s) => s.metrics!.port));
+  const open = sorted(withMetrics.filter(permissive).map((s) => s.metrics!.port));
+  return [
+    ...(identified.length > 0 ? [{ from: [{ source: { principals: [principalOf(policy.trustDomain, scraper)] } }], to: [{ operation: { ports: identified } }] }] : []),
+    ...(open.length > 0 ? [{ to: [{ operation: { ports: open } }] }] : []),
+  ];
 }
 
 function serviceOf(app: AppModel, policy: Pick<AuthorizationModel, 'serviceName' | 'namespace'>): ServiceModel | undefined {
