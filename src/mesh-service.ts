@@ -426,4 +426,3 @@ export class MeshService extends Construct implements IMeshService {
     return deployment;
   }
 }
-

@@ -1,10 +1,11 @@
 // The `labels` prop of a MeshService: valid label keys and values, none the package sets itself,
 // none a mesh reads to decide whether and how the pods are meshed.
 import { propError } from './errors';
+import { podLabels } from './models/service';
 import { PropRef, requireLabels } from './names';
 
 /** Labels the package sets itself: a user value would be overwritten on some objects and kept on others. */
-const OWN_LABELS = ['app', 'version', 'app.kubernetes.io/name', 'app.kubernetes.io/version'];
+const OWN_LABELS = Object.keys(podLabels('service', 'version'));
 /**
  * Labels that change how a mesh treats the pods (injection, data-plane mode, waypoint use, revision,
  * canonical service): on every object of the service they would take it out of the mesh (or into

@@ -11,9 +11,7 @@ import type { IngressModel } from './ingress';
 export interface IngressProxy {
   /** The data plane, for the message (e.g. `IstioSidecar`). */
   readonly backend: string;
-  /** The proxy's namespace, when the backend knows it (Istio deploys a Gateway API Gateway's proxy beside it). */
-  readonly namespace?: string;
-  /** The proxy's identity, when the backend knows it. */
+  /** The proxy's identity (and so its namespace), when the backend knows it (Istio deploys a Gateway API Gateway's proxy beside it). */
   readonly identity?: IdentityModel;
   /** How to name the proxy's identity, for the fix (e.g. `Caller.serviceAccount('shop', 'web-istio')`). */
   readonly fix: string;
@@ -32,13 +30,13 @@ export function ingressDeniedByAuthorization(ingress: IngressModel, app: AppMode
     && (a.denyAll || a.action === 'ALLOW');
   const policies = app.authorizations.filter(applies);
   if (policies.length === 0) return [];
-  const meshServices = new Set(app.services.map((s) => `${s.namespace ?? ''}/${s.serviceName}`));
+  const meshServices = app.servicesByName();
   const isProxy = (id: IdentityModel) => proxy.identity !== undefined
     && id.namespace === proxy.identity.namespace && id.serviceAccount === proxy.identity.serviceAccount;
   const couldAdmit = (r: AuthorizationRuleModel) => (r.identities.length === 0 && r.namespaces.length === 0)
     || (r.requestPrincipals?.length ?? 0) > 0
-    || r.namespaces.some((ns) => proxy.namespace === undefined || ns === proxy.namespace)
-    || r.identities.some((id) => isProxy(id) || !meshServices.has(`${id.namespace}/${id.serviceAccount}`));
+    || r.namespaces.some((ns) => proxy.identity === undefined || ns === proxy.identity.namespace)
+    || r.identities.some((id) => isProxy(id) || !meshServices.has(`${id.namespace}|${id.serviceAccount}`));
   if (policies.some((a) => !a.denyAll && a.rules.some(couldAdmit))) return [];
   const policy = policies.find((a) => !a.denyAll) ?? policies[0];
   const what = policy.denyAll

@@ -357,7 +357,7 @@ export class AuthorizationPolicy extends Construct {
   private checkRuleAgainstService(prop: string, methods: readonly string[], paths: readonly string[], ports: readonly number[]): void {
     if (!this.service) return;
     const name = this.service.serviceName;
-    const target = appModelOf(this).services.find((s) => s.serviceName === name && s.namespace === this.namespace);
+    const target = appModelOf(this).servicesByName().get(`${this.namespace ?? ''}|${name}`)?.[0];
     if (!target) return;
     const declared = target.ports.map((p) => p.port);
     ports.forEach((p, i) => {

@@ -9,7 +9,8 @@ import {
 type Backend = 'sidecar' | 'gateway-api' | 'linkerd';
 const BACKENDS: Backend[] = ['sidecar', 'gateway-api', 'linkerd'];
 
-function shop(backend: Backend, policy?: (p: AuthorizationPolicy, web: MeshService) => void, props: { denyAll?: boolean; namespaceWide?: boolean } = {}): Chart {
+/** web and orders; `orders` behind a MeshIngress (or `web`, with `exposeWeb`) and the policy, if any, protecting orders. */
+function shop(backend: Backend, policy?: (p: AuthorizationPolicy, web: MeshService) => void, props: { denyAll?: boolean; namespaceWide?: boolean; exposeWeb?: boolean } = {}): Chart {
   const app: App = Testing.app();
   if (backend === 'gateway-api') Mesh.use(app, new IstioSidecar({ routing: IstioRouting.GATEWAY_API }));
   if (backend === 'linkerd') Mesh.use(app, new Linkerd({ ingressGatewayClass: 'envoy-gateway' }));
@@ -17,7 +18,7 @@ function shop(backend: Backend, policy?: (p: AuthorizationPolicy, web: MeshServi
   new MeshNamespace(c, 'namespace');
   const web = new MeshService(c, 'web', { versions: [{ name: 'v1', image: 'ghcr.io/acme/web:1' }] });
   const orders = new MeshService(c, 'orders', { versions: [{ name: 'v1', image: 'ghcr.io/acme/orders:1' }] });
-  new MeshIngress(c, 'orders-ingress', { service: orders, hosts: ['shop.example.com'], tlsSecret: 'shop-tls' });
+  new MeshIngress(c, props.exposeWeb ? 'web-ingress' : 'orders-ingress', { service: props.exposeWeb ? web : orders, hosts: ['shop.example.com'], tlsSecret: 'shop-tls' });
   if (policy || props.denyAll) {
     const p = new AuthorizationPolicy(c, 'orders-callers', { service: props.namespaceWide ? undefined : orders, denyAll: props.denyAll });
     policy?.(p, web);
@@ -62,15 +63,7 @@ describe.each(BACKENDS)('IngressDeniedByAuthorization (%s)', (backend) => {
   });
 
   test('passes when the policy protects another service', () => {
-    const app = Testing.app();
-    if (backend === 'linkerd') Mesh.use(app, new Linkerd({ ingressGatewayClass: 'envoy-gateway' }));
-    const c = new Chart(app, 'c', { namespace: 'shop', disableResourceNameHashes: true });
-    new MeshNamespace(c, 'namespace');
-    const web = new MeshService(c, 'web', { versions: [{ name: 'v1', image: 'ghcr.io/acme/web:1' }] });
-    const orders = new MeshService(c, 'orders', { versions: [{ name: 'v1', image: 'ghcr.io/acme/orders:1' }] });
-    new MeshIngress(c, 'web-ingress', { service: web, hosts: ['shop.example.com'], tlsSecret: 'shop-tls' });
-    new AuthorizationPolicy(c, 'orders-callers', { service: orders }).allow({ from: [Caller.meshService(web)] });
-    expect(synthError(c)).toBe('');
+    expect(synthError(shop(backend, (p, web) => p.allow({ from: [Caller.meshService(web)] }), { exposeWeb: true }))).toBe('');
   });
 });
 

@@ -102,10 +102,16 @@ function scraperRules(policy: AuthorizationModel, app: AppModel, scraper: Identi
   const sorted = (ports: number[]) => [...new Set(ports)].sort((a, b) => a - b).map(String);
   // Only a port-level PERMISSIVE on the metrics port (the recipe): a whole workload PERMISSIVE during
   // a migration keeps the scraper identified.
-  const permissive = (s: ServiceModel) => app.mtlsIndex().effective(s.serviceName, s.namespace, s.metrics!.port).policy?.ports.get(s.metrics!.port) === 'PERMISSIVE';
-  const withMetrics = services.filter((s) => s.metrics);
-  const identified = sorted(withMetrics.filter((s) => !permissive(s)).map((s) => s.metrics!.port));
-  const open = sorted(withMetrics.filter(permissive).map((s) => s.metrics!.port));
+  const identifiedPorts: number[] = [];
+  const openPorts: number[] = [];
+  for (const s of services) {
+    if (!s.metrics) continue;
+    const { port } = s.metrics;
+    const permissive = app.mtlsIndex().effective(s.serviceName, s.namespace, port).policy?.ports.get(port) === 'PERMISSIVE';
+    (permissive ? openPorts : identifiedPorts).push(port);
+  }
+  const identified = sorted(identifiedPorts);
+  const open = sorted(openPorts);
   return [
     ...(identified.length > 0 ? [{ from: [{ source: { principals: [principalOf(policy.trustDomain, scraper)] } }], to: [{ operation: { ports: identified } }] }] : []),
     ...(open.length > 0 ? [{ to: [{ operation: { ports: open } }] }] : []),

@@ -150,7 +150,7 @@ export class IstioSidecar implements IMeshBackend {
       return {
         resource: createGatewayApiGateway(scope, ingress, gatewayClass),
         validate: () => ingressDeniedByAuthorization(ingress, app, {
-          backend: this.name, namespace: identity.namespace, identity,
+          backend: this.name, identity,
           fix: `Caller.serviceAccount(${JSON.stringify(identity.namespace)}, ${JSON.stringify(identity.serviceAccount)}) (the ServiceAccount Istio deploys the Gateway's proxy with: <Gateway name>-<GatewayClass name>)`,
         }),
       };

@@ -67,7 +67,8 @@ export function ensureServer(app: AppModel, scope: Construct, ref: RouteRef, ser
   const found = reg.get(key);
   if (found) return found;
   const name = serverName(service, port);
-  const protocol = service.ports.find((p) => p.port === port)?.protocol ?? (port === service.port ? service.protocol : 'http');
+  // A port the service doesn't declare (a metrics or probe port) is HTTP.
+  const protocol = service.ports.find((p) => p.port === port)?.protocol ?? 'http';
   const server = new Server(scope, `Server-${port}`, {
     metadata: { name, labels: serviceLabels(service) },
     spec: {
