@@ -72,50 +72,34 @@ export function targetRefs(policy: Pick<AuthorizationModel, 'serviceName' | 'nam
 /** The selector form, enforced by ztunnel; an ALLOW policy also admits the scraper to the metrics port(s). */
 function ztunnelSpec(policy: AuthorizationModel, app: AppModel, scraper: IdentityModel): AuthorizationPolicySpec {
   const spec = authorizationPolicySpec(policy);
-  const scrape = policy.action === 'ALLOW' ? scraperRules(policy, app, scraper) : [];
-  return scrape.length > 0 ? { ...spec, rules: [...spec.rules ?? [], ...scrape] } : spec;
+  const scrape = policy.action === 'ALLOW' ? scraperRule(policy, app, scraper) : undefined;
+  return scrape ? { ...spec, rules: [...spec.rules ?? [], scrape] } : spec;
 }
 
 /** Only the waypoint (and the scraper) may reach the pods: ztunnel enforces it with the waypoint's identity. */
 function lockdownSpec(policy: AuthorizationModel, app: AppModel, waypoint: string, scraper: IdentityModel): AuthorizationPolicySpec {
-  const scrape = scraperRules(policy, app, scraper);
+  const scrape = scraperRule(policy, app, scraper);
   return {
     selector: policy.serviceName !== undefined ? { matchLabels: appSelector(policy.serviceName) } : undefined,
     action: AuthorizationPolicySpecAction.ALLOW,
     rules: [
       { from: [{ source: { principals: [waypointPrincipal(policy.trustDomain, policy.namespace, waypoint)] } }] },
-      ...scrape,
+      ...(scrape ? [scrape] : []),
     ],
   };
 }
 
 /**
  * The scrape allowance: no metrics merging in ambient, so Prometheus (enrolled in the mesh) scrapes
- * the application's metrics port directly, with its own identity, past ztunnel's ALLOW list. A
- * metrics port made PERMISSIVE (`portLevelMtls`, for a Prometheus outside the mesh) is open to any
- * caller on that port: a plain-text scraper has no principal a `from` could name.
+ * the application's metrics port directly, with its own identity, past ztunnel's ALLOW list.
  */
-function scraperRules(policy: AuthorizationModel, app: AppModel, scraper: IdentityModel): AuthorizationPolicySpecRules[] {
+function scraperRule(policy: AuthorizationModel, app: AppModel, scraper: IdentityModel): AuthorizationPolicySpecRules | undefined {
   const services = policy.serviceName !== undefined
     ? [serviceOf(app, policy)].filter((s): s is ServiceModel => s !== undefined)
     : servicesIn(app, policy.namespace);
-  const sorted = (ports: number[]) => [...new Set(ports)].sort((a, b) => a - b).map(String);
-  // Only a port-level PERMISSIVE on the metrics port (the recipe): a whole workload PERMISSIVE during
-  // a migration keeps the scraper identified.
-  const identifiedPorts: number[] = [];
-  const openPorts: number[] = [];
-  for (const s of services) {
-    if (!s.metrics) continue;
-    const { port } = s.metrics;
-    const permissive = app.mtlsIndex().effective(s.serviceName, s.namespace, port).policy?.ports.get(port) === 'PERMISSIVE';
-    (permissive ? openPorts : identifiedPorts).push(port);
-  }
-  const identified = sorted(identifiedPorts);
-  const open = sorted(openPorts);
-  return [
-    ...(identified.length > 0 ? [{ from: [{ source: { principals: [principalOf(policy.trustDomain, scraper)] } }], to: [{ operation: { ports: identified } }] }] : []),
-    ...(open.length > 0 ? [{ to: [{ operation: { ports: open } }] }] : []),
-  ];
+  const ports = [...new Set(services.flatMap((s) => (s.metrics ? [s.metrics.port] : [])))].sort((a, b) => a - b);
+  if (ports.length === 0) return undefined;
+  return { from: [{ source: { principals: [principalOf(policy.trustDomain, scraper)] } }], to: [{ operation: { ports: ports.map(String) } }] };
 }
 
 function serviceOf(app: AppModel, policy: Pick<AuthorizationModel, 'serviceName' | 'namespace'>): ServiceModel | undefined {
